@@ -1,0 +1,14 @@
+import type { Resources } from '../core/resources.js';
+import { createRunJob } from './run-job.js';
+
+/**
+ * Every activity the workers register, bound to the shared resources. Workflows import only the
+ * type of this object (`proxyActivities<Activities>`), never the code.
+ */
+export function createActivities(resources: Resources) {
+  return {
+    runJob: createRunJob(resources),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

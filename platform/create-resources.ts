@@ -1,0 +1,37 @@
+import { Redis } from 'ioredis';
+import type { Config } from '../core/config.js';
+import { createPool } from '../core/db/pool.js';
+import type { Logger } from '../core/logger.js';
+import { createMetrics } from '../core/metrics.js';
+import type { Resources } from '../core/resources.js';
+import { connectClient } from '../temporal-config/connection.js';
+import type { Infrastructure } from './infrastructure.js';
+
+/** Opens the pool, the Redis client and the Temporal client; `close` releases all three. */
+export async function createResources(
+  config: Config,
+  infrastructure: Pick<Infrastructure, 'temporalAddress' | 'temporalUiUrl' | 'databaseUrl' | 'redisUrl'>,
+  logger: Logger,
+): Promise<{ resources: Resources; close(): Promise<void> }> {
+  const pool = createPool(infrastructure.databaseUrl);
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle PostgreSQL connection failed'));
+  const redis = new Redis(infrastructure.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  redis.on('error', (error) => logger.debug({ err: error }, 'Redis connection error'));
+  await redis.connect();
+  const temporal = await connectClient(config, infrastructure.temporalAddress);
+  const resources: Resources = {
+    config,
+    logger,
+    metrics: createMetrics(),
+    pool,
+    redis,
+    temporal,
+    temporalUiUrl: infrastructure.temporalUiUrl,
+  };
+  return {
+    resources,
+    close: async () => {
+      await Promise.allSettled([pool.end(), redis.quit(), temporal.connection.close()]);
+    },
+  };
+}
