@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { accessSync, constants } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../core/logger.js';
@@ -34,13 +33,17 @@ async function serverAccount(): Promise<RunAs | undefined> {
   return serverAccount();
 }
 
+/** The server account must be able to walk down to its directory; root's access says nothing about that. */
 function assertReachable(dir: string, runAs: RunAs | undefined): void {
   if (!runAs) return;
   for (let current = path.dirname(dir); current !== path.dirname(current); current = path.dirname(current)) {
-    try {
-      accessSync(current, constants.X_OK);
-    } catch {
-      throw new Error(`the PostgreSQL server account cannot enter ${current}`);
+    const { mode, uid, gid } = statSync(current);
+    const enterable = (mode & 0o001) !== 0 || (uid === runAs.uid && (mode & 0o100) !== 0) || (gid === runAs.gid && (mode & 0o010) !== 0);
+    if (!enterable) {
+      throw new Error(
+        `PostgreSQL runs as uid ${runAs.uid} (it refuses root), and that account cannot enter ${current}. ` +
+          `Run "chmod o+x ${current}", choose a SOMAGENT_DATA_DIR it can reach, or set DATABASE_URL.`,
+      );
     }
   }
 }

@@ -72,7 +72,7 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
       });
       const running = worker.run();
       cleanups.push(async () => {
-        worker?.shutdown();
+        if (worker?.getState() === 'RUNNING') worker.shutdown();
         await running;
         await connection.close();
       });

@@ -20,6 +20,8 @@ export function installRuntimeLogging(logger: Logger): void {
   installed = true;
   const sdkLogger = logger.child({ component: 'temporal' });
   Runtime.install({
+    // SomaGent's supervisor owns the signals and stops the worker in order with everything else.
+    shutdownSignals: [],
     logger: new DefaultLogger('INFO', (entry) => {
       sdkLogger[levels[entry.level]]({ ...entry.meta }, entry.message);
     }),

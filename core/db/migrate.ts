@@ -15,6 +15,8 @@ export async function migrate(databaseUrl: string, logger: Logger): Promise<stri
     dir: migrationsDir,
     direction: 'up',
     migrationsTable: 'schema_migrations',
+    // Several processes (API and workers) may start together: the later ones wait, then find nothing to do.
+    advisoryLockMode: 'wait',
     count: Infinity,
     verbose: false,
     log: (message: string) => logger.debug(message),
