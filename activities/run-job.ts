@@ -17,11 +17,17 @@ export function createRunJob(resources: Resources) {
     const definition = jobCatalog[type];
     const parsed = definition.input.safeParse(input);
     if (!parsed.success) {
-      throw ApplicationFailure.nonRetryable(`invalid input for ${type}: ${parsed.error.message}`, 'InvalidInput');
+      throw ApplicationFailure.nonRetryable(
+        `invalid input for ${type}: ${parsed.error.message}`,
+        'InvalidInput',
+      );
     }
     const workflowId = Context.current().info.workflowExecution?.workflowId ?? 'unknown';
     // The catalog's run functions each take their own schema's output; the lookup above pairs them.
-    const run = definition.run as (input: unknown, context: Parameters<typeof definition.run>[1]) => Promise<unknown>;
+    const run = definition.run as (
+      input: unknown,
+      context: Parameters<typeof definition.run>[1],
+    ) => Promise<unknown>;
     return run(parsed.data, { resources, tenantId, jobId: workflowId });
   };
 }

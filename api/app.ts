@@ -52,9 +52,14 @@ function problemHandler(): ErrorRequestHandler {
 function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
   const bodyError = error as { type?: string; status?: number; limit?: number };
-  if (bodyError.type === 'entity.parse.failed') return problems.badRequest('The request body is not valid JSON.');
+  if (bodyError.type === 'entity.parse.failed')
+    return problems.badRequest('The request body is not valid JSON.');
   if (bodyError.type === 'entity.too.large') {
-    return new HttpProblem(413, 'too-large', `The request body is larger than the limit of ${bodyError.limit} bytes.`);
+    return new HttpProblem(
+      413,
+      'too-large',
+      `The request body is larger than the limit of ${bodyError.limit} bytes.`,
+    );
   }
   if (bodyError.type === 'encoding.unsupported' || bodyError.type === 'charset.unsupported') {
     return new HttpProblem(415, 'unsupported-media-type', 'The request body encoding is not supported.');
@@ -102,7 +107,12 @@ export function createApp(resources: Resources, jwt: JwtVerifier | undefined): E
   );
   app.use(metricsMiddleware(resources));
   app.use(helmet());
-  app.use(express.json({ limit: resources.config.SOMAGENT_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  app.use(
+    express.json({
+      limit: resources.config.SOMAGENT_BODY_LIMIT,
+      type: ['application/json', 'application/*+json'],
+    }),
+  );
 
   const registry = new OpenAPIRegistry();
   const router = express.Router();

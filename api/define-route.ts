@@ -1,6 +1,6 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Request, Response, Router } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Resources } from '../core/resources.js';
 import { hasRole, type Principal, type Role } from '../identity/principal.js';
 import { HttpProblem, fieldErrors, problems, validationProblem, type FieldError } from './problem.js';
@@ -55,7 +55,12 @@ export function defineRoute<
   return definition as unknown as RouteDefinition;
 }
 
-function parsePart(schema: z.ZodType | undefined, value: unknown, where: FieldError['in'], errors: FieldError[]) {
+function parsePart(
+  schema: z.ZodType | undefined,
+  value: unknown,
+  where: FieldError['in'],
+  errors: FieldError[],
+) {
   if (!schema) return undefined;
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
@@ -102,7 +107,9 @@ export function mountRoutes(
       },
       responses: {
         ...responses,
-        ...(route.auth === 'public' ? {} : { 401: { description: 'No or bad credential', content: problemContent } }),
+        ...(route.auth === 'public'
+          ? {}
+          : { 401: { description: 'No or bad credential', content: problemContent } }),
         ...(route.request ? { 422: { description: 'Invalid request', content: problemContent } } : {}),
       },
     });
@@ -111,7 +118,9 @@ export function mountRoutes(
     router[route.method](expressPath, async (req, res) => {
       const principal = route.auth === 'public' ? undefined : await authenticate(req);
       if (principal && route.auth !== 'public' && !hasRole(principal, route.auth)) {
-        throw problems.forbidden(`This call needs the ${route.auth} role; the credential has ${principal.role}.`);
+        throw problems.forbidden(
+          `This call needs the ${route.auth} role; the credential has ${principal.role}.`,
+        );
       }
       if (route.request?.body && req.body === undefined) {
         throw new HttpProblem(

@@ -51,7 +51,9 @@ export class HttpProblem extends Error {
 export const problems = {
   badRequest: (detail: string) => new HttpProblem(400, 'bad-request', detail),
   unauthorized: (detail: string) =>
-    new HttpProblem(401, 'unauthorized', detail, { headers: { 'WWW-Authenticate': 'Bearer realm="somagent"' } }),
+    new HttpProblem(401, 'unauthorized', detail, {
+      headers: { 'WWW-Authenticate': 'Bearer realm="somagent"' },
+    }),
   forbidden: (detail: string) => new HttpProblem(403, 'forbidden', detail),
   notFound: (detail: string) => new HttpProblem(404, 'not-found', detail),
   conflict: (detail: string) => new HttpProblem(409, 'conflict', detail),

@@ -22,7 +22,9 @@ async function probe(check: () => Promise<unknown>, timeoutMs = 2000): Promise<D
 export const checkRedis = (resources: Resources) => probe(() => resources.redis.ping());
 
 /** Checks Temporal, PostgreSQL and Redis side by side. */
-export async function checkDependencies(resources: Resources): Promise<Record<'temporal' | 'postgres' | 'redis', DependencyState>> {
+export async function checkDependencies(
+  resources: Resources,
+): Promise<Record<'temporal' | 'postgres' | 'redis', DependencyState>> {
   const [temporal, postgres, redis] = await Promise.all([
     probe(() =>
       resources.temporal.connection.withDeadline(Date.now() + 2000, () =>

@@ -10,7 +10,9 @@ export const problemSchema = z
     instance: z.string(),
     requestId: z.string(),
     errors: z
-      .array(z.object({ in: z.enum(['body', 'query', 'path', 'header']), path: z.string(), message: z.string() }))
+      .array(
+        z.object({ in: z.enum(['body', 'query', 'path', 'header']), path: z.string(), message: z.string() }),
+      )
       .optional(),
   })
   .meta({ id: 'Problem' });

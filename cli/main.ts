@@ -10,7 +10,9 @@ const program = new Command()
 
 program
   .command('up')
-  .description('Run the platform: Temporal, PostgreSQL and Redis (embedded unless URLs are set), the worker and the API')
+  .description(
+    'Run the platform: Temporal, PostgreSQL and Redis (embedded unless URLs are set), the worker and the API',
+  )
   .option('--no-worker', 'do not run a worker in this process')
   .option('--no-api', 'do not serve the API from this process')
   .action(upCommand);

@@ -99,7 +99,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const tlsPair = [raw.TEMPORAL_TLS_CERT, raw.TEMPORAL_TLS_KEY].filter(Boolean).length;
   if (tlsPair === 1) {
     throw new ConfigError([
-      { variable: 'TEMPORAL_TLS_CERT', message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together' },
+      {
+        variable: 'TEMPORAL_TLS_CERT',
+        message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together',
+      },
     ]);
   }
   return { ...raw, dataDir: path.resolve(raw.SOMAGENT_DATA_DIR) };

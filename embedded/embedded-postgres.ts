@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../core/logger.js';
@@ -38,7 +46,10 @@ function assertReachable(dir: string, runAs: RunAs | undefined): void {
   if (!runAs) return;
   for (let current = path.dirname(dir); current !== path.dirname(current); current = path.dirname(current)) {
     const { mode, uid, gid } = statSync(current);
-    const enterable = (mode & 0o001) !== 0 || (uid === runAs.uid && (mode & 0o100) !== 0) || (gid === runAs.gid && (mode & 0o010) !== 0);
+    const enterable =
+      (mode & 0o001) !== 0 ||
+      (uid === runAs.uid && (mode & 0o100) !== 0) ||
+      (gid === runAs.gid && (mode & 0o010) !== 0);
     if (!enterable) {
       throw new Error(
         `PostgreSQL runs as uid ${runAs.uid} (it refuses root), and that account cannot enter ${current}. ` +
@@ -76,7 +87,18 @@ export async function startEmbeddedPostgres(
     logger.info({ dir: clusterDir }, 'initialising the PostgreSQL cluster');
     await runChecked(
       path.join(binDir, 'initdb'),
-      ['-D', clusterDir, '-U', SUPERUSER, '--pwfile', passwordFile, '--auth=scram-sha-256', '-E', 'UTF8', '--no-locale'],
+      [
+        '-D',
+        clusterDir,
+        '-U',
+        SUPERUSER,
+        '--pwfile',
+        passwordFile,
+        '--auth=scram-sha-256',
+        '-E',
+        'UTF8',
+        '--no-locale',
+      ],
       spawnAs,
     );
   }
@@ -95,7 +117,9 @@ export async function startEmbeddedPostgres(
     '-c listen_addresses=127.0.0.1',
     "-c unix_socket_directories=''",
     '-c max_connections=200',
-    ...(options.durable === false ? ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'] : []),
+    ...(options.durable === false
+      ? ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']
+      : []),
   ].join(' ');
   await runChecked(
     pgCtl,

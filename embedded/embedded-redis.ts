@@ -15,7 +15,18 @@ export async function startEmbeddedRedis(dir: string, logger: Logger): Promise<E
   const binary = await resolveRedisServer(logger);
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+  ];
   const child = ManagedProcess.start('redis-server', binary, args, {
     logFile: path.join(dir, 'redis.log'),
     logger,

@@ -31,7 +31,8 @@ export class ManagedProcess {
     child.once('exit', () => log.end());
     const managed = new ManagedProcess(name, child, options.logger);
     child.once('exit', (code, signal) => {
-      if (!managed.stopping) options.logger.error({ code, signal, log: options.logFile }, `${name} exited unexpectedly`);
+      if (!managed.stopping)
+        options.logger.error({ code, signal, log: options.logFile }, `${name} exited unexpectedly`);
     });
     return managed;
   }

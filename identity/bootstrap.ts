@@ -10,12 +10,21 @@ import { ensureTenant } from './tenants.js';
  * First start: the default tenant and its admin key. The key is SOMAGENT_ADMIN_KEY when set;
  * otherwise a generated key is written to <data dir>/admin.key (mode 600) and never logged.
  */
-export async function bootstrapIdentity(config: Config, pool: Pool, logger: Logger): Promise<{ adminKeyFile?: string }> {
+export async function bootstrapIdentity(
+  config: Config,
+  pool: Pool,
+  logger: Logger,
+): Promise<{ adminKeyFile?: string }> {
   const tenantId = config.SOMAGENT_DEFAULT_TENANT;
   await ensureTenant(pool, tenantId, 'Default tenant');
   if (config.SOMAGENT_ADMIN_KEY) {
     if (!(await isKnownKey(pool, config.SOMAGENT_ADMIN_KEY))) {
-      await createApiKey(pool, { tenantId, role: 'admin', name: 'SOMAGENT_ADMIN_KEY', key: config.SOMAGENT_ADMIN_KEY });
+      await createApiKey(pool, {
+        tenantId,
+        role: 'admin',
+        name: 'SOMAGENT_ADMIN_KEY',
+        key: config.SOMAGENT_ADMIN_KEY,
+      });
       logger.info({ tenant: tenantId }, 'registered SOMAGENT_ADMIN_KEY as an admin key');
     }
     return {};

@@ -38,11 +38,16 @@ export const jobCatalog = {
       );
       const row = rows[0];
       if (!row) throw new Error('the statistics query returned no row');
-      return { jobs: Number(row.jobs), apiKeys: Number(row.api_keys), databaseBytes: Number(row.database_bytes) };
+      return {
+        jobs: Number(row.jobs),
+        apiKeys: Number(row.api_keys),
+        databaseBytes: Number(row.database_bytes),
+      };
     },
   }),
   'jobs.prune': defineJob({
-    description: "Deletes the tenant's job records older than `olderThanDays` (the workflow histories stay in Temporal).",
+    description:
+      "Deletes the tenant's job records older than `olderThanDays` (the workflow histories stay in Temporal).",
     input: z.object({ olderThanDays: z.number().int().min(1).max(3650) }).strict(),
     run: async ({ olderThanDays }, { resources, tenantId, jobId }) => {
       const result = await resources.pool.query(

@@ -1,5 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Resources } from '../core/resources.js';
 import { searchAttributes } from '../temporal-config/search-attributes.js';
@@ -70,10 +74,10 @@ export async function startJob(
   let row = inserted.rows[0];
   const replayed = row === undefined;
   if (!row) {
-    const existing = await pool.query<JobRow>('select * from jobs where tenant_id = $1 and idempotency_key = $2', [
-      request.tenantId,
-      request.idempotencyKey,
-    ]);
+    const existing = await pool.query<JobRow>(
+      'select * from jobs where tenant_id = $1 and idempotency_key = $2',
+      [request.tenantId, request.idempotencyKey],
+    );
     row = existing.rows[0];
     if (!row) throw new Error('idempotent job vanished between insert and select');
     if (row.request_hash !== hash) throw new IdempotencyConflict();
@@ -110,7 +114,11 @@ export async function startJob(
 }
 
 /** The job as its tenant sees it, or undefined when it is not that tenant's. */
-export async function getJob(resources: Resources, tenantId: string, id: string): Promise<JobView | undefined> {
+export async function getJob(
+  resources: Resources,
+  tenantId: string,
+  id: string,
+): Promise<JobView | undefined> {
   const found = await resources.pool.query<JobRow>('select * from jobs where id = $1 and tenant_id = $2', [
     id,
     tenantId,
@@ -142,7 +150,11 @@ export async function getJob(resources: Resources, tenantId: string, id: string)
     default:
       try {
         await handle.result();
-        return { ...view, status: 'failed', error: { message: `workflow ended as ${description.status.name}` } };
+        return {
+          ...view,
+          status: 'failed',
+          error: { message: `workflow ended as ${description.status.name}` },
+        };
       } catch (error) {
         const cause = error instanceof WorkflowFailedError ? (error.cause ?? error) : error;
         const root = (cause as { cause?: Error }).cause ?? cause;

@@ -31,39 +31,46 @@ export async function startInfrastructure(
     await Promise.allSettled(stops.reverse().map((fn) => fn()));
   };
   const settled = await Promise.allSettled([
-      config.TEMPORAL_ADDRESS
-        ? { address: config.TEMPORAL_ADDRESS, uiUrl: config.SOMAGENT_TEMPORAL_UI_URL ?? 'http://localhost:8233' }
-        : startDevServer(
-            {
-              dir: path.join(config.dataDir, 'temporal'),
-              namespace: config.TEMPORAL_NAMESPACE,
-              port: config.TEMPORAL_PORT,
-              uiPort: config.TEMPORAL_UI_PORT,
-              ...(config.TEMPORAL_CLI ? { cli: config.TEMPORAL_CLI } : {}),
-              ...(options.durable === undefined ? {} : { durable: options.durable }),
-            },
-            logger.child({ component: 'temporal-dev-server' }),
-          ).then((server) => {
-            stops.push(server.stop);
-            embedded.push('temporal');
-            return { address: server.address, uiUrl: config.SOMAGENT_TEMPORAL_UI_URL ?? server.uiUrl };
-          }),
-      config.DATABASE_URL
-        ? { url: config.DATABASE_URL }
-        : startEmbeddedPostgres(path.join(config.dataDir, 'postgres'), logger.child({ component: 'postgres' }), options).then(
-            (server) => {
-              stops.push(server.stop);
-              embedded.push('postgres');
-              return server;
-            },
-          ),
-      config.REDIS_URL
-        ? { url: config.REDIS_URL }
-        : startEmbeddedRedis(path.join(config.dataDir, 'redis'), logger.child({ component: 'redis' })).then((server) => {
+    config.TEMPORAL_ADDRESS
+      ? {
+          address: config.TEMPORAL_ADDRESS,
+          uiUrl: config.SOMAGENT_TEMPORAL_UI_URL ?? 'http://localhost:8233',
+        }
+      : startDevServer(
+          {
+            dir: path.join(config.dataDir, 'temporal'),
+            namespace: config.TEMPORAL_NAMESPACE,
+            port: config.TEMPORAL_PORT,
+            uiPort: config.TEMPORAL_UI_PORT,
+            ...(config.TEMPORAL_CLI ? { cli: config.TEMPORAL_CLI } : {}),
+            ...(options.durable === undefined ? {} : { durable: options.durable }),
+          },
+          logger.child({ component: 'temporal-dev-server' }),
+        ).then((server) => {
+          stops.push(server.stop);
+          embedded.push('temporal');
+          return { address: server.address, uiUrl: config.SOMAGENT_TEMPORAL_UI_URL ?? server.uiUrl };
+        }),
+    config.DATABASE_URL
+      ? { url: config.DATABASE_URL }
+      : startEmbeddedPostgres(
+          path.join(config.dataDir, 'postgres'),
+          logger.child({ component: 'postgres' }),
+          options,
+        ).then((server) => {
+          stops.push(server.stop);
+          embedded.push('postgres');
+          return server;
+        }),
+    config.REDIS_URL
+      ? { url: config.REDIS_URL }
+      : startEmbeddedRedis(path.join(config.dataDir, 'redis'), logger.child({ component: 'redis' })).then(
+          (server) => {
             stops.push(server.stop);
             embedded.push('redis');
             return server;
-          }),
+          },
+        ),
   ] as const);
   const [temporal, postgres, redis] = settled;
   if (temporal.status === 'rejected' || postgres.status === 'rejected' || redis.status === 'rejected') {

@@ -43,7 +43,11 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
  * Brings SomaGent up: servers (embedded where no URL is configured), migrations, the first admin
  * key, the namespace, then the worker and the API. `stop` undoes it all in reverse order.
  */
-export async function startPlatform(config: Config, logger: Logger, options: PlatformOptions = {}): Promise<Platform> {
+export async function startPlatform(
+  config: Config,
+  logger: Logger,
+  options: PlatformOptions = {},
+): Promise<Platform> {
   const runApi = options.api ?? true;
   const runWorker = options.worker ?? true;
   const infrastructure = await startInfrastructure(config, logger, { durable: options.durable ?? true });
@@ -93,7 +97,13 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
           }),
       );
     }
-    return { resources, infrastructure, ...(apiUrl ? { apiUrl } : {}), ...(adminKeyFile ? { adminKeyFile } : {}), stop };
+    return {
+      resources,
+      infrastructure,
+      ...(apiUrl ? { apiUrl } : {}),
+      ...(adminKeyFile ? { adminKeyFile } : {}),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

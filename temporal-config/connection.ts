@@ -12,7 +12,9 @@ function connectionOptions(config: Config, address: string) {
             crt: readFileSync(config.TEMPORAL_TLS_CERT),
             key: readFileSync(config.TEMPORAL_TLS_KEY),
           },
-          ...(config.TEMPORAL_TLS_CA ? { serverRootCACertificate: readFileSync(config.TEMPORAL_TLS_CA) } : {}),
+          ...(config.TEMPORAL_TLS_CA
+            ? { serverRootCACertificate: readFileSync(config.TEMPORAL_TLS_CA) }
+            : {}),
           ...(config.TEMPORAL_TLS_SERVER_NAME ? { serverNameOverride: config.TEMPORAL_TLS_SERVER_NAME } : {}),
         }
       : config.TEMPORAL_API_KEY

@@ -59,10 +59,16 @@ export async function startDevServer(options: DevServerOptions, logger: Logger):
     logger,
   });
   const early = child.waitForExit().then((code) => {
-    throw new Error(`the Temporal dev server exited with ${code} at start; see ${path.join(options.dir, 'temporal.log')}`);
+    throw new Error(
+      `the Temporal dev server exited with ${code} at start; see ${path.join(options.dir, 'temporal.log')}`,
+    );
   });
   await Promise.race([
-    waitFor('Temporal', async () => (await isPortOpen(options.port)) && (await isPortOpen(options.uiPort)), 60_000),
+    waitFor(
+      'Temporal',
+      async () => (await isPortOpen(options.port)) && (await isPortOpen(options.uiPort)),
+      60_000,
+    ),
     early,
   ]);
   early.catch(() => undefined);

@@ -7,7 +7,9 @@ import { searchAttributes } from './search-attributes.js';
 const GRPC_NOT_FOUND = 5;
 
 function grpcCode(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? (error as { code: number }).code : undefined;
+  return typeof error === 'object' && error !== null && 'code' in error
+    ? (error as { code: number }).code
+    : undefined;
 }
 
 /**
@@ -36,7 +38,10 @@ export async function ensureNamespace(client: Client, logger: Logger): Promise<v
     await operatorService.addSearchAttributes({
       namespace,
       searchAttributes: Object.fromEntries(
-        missing.map((name) => [name, proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+        missing.map((name) => [
+          name,
+          proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+        ]),
       ),
     });
     logger.info({ namespace, added: missing }, 'registered search attributes');
@@ -44,7 +49,10 @@ export async function ensureNamespace(client: Client, logger: Logger): Promise<v
     logger.warn(
       { err: error, namespace },
       `could not check search attributes; register them with: ${wanted
-        .map((name) => `temporal operator search-attribute create --namespace ${namespace} --name ${name} --type Keyword`)
+        .map(
+          (name) =>
+            `temporal operator search-attribute create --namespace ${namespace} --name ${name} --type Keyword`,
+        )
         .join(' && ')}`,
     );
   }

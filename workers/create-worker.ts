@@ -1,16 +1,25 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
+import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { Resources } from '../core/resources.js';
 
 const here = fileURLToPath(import.meta.url);
 /** The workflows entry next to this file: .ts when run from source, .js when run from dist/. */
-export const workflowsPath = path.resolve(path.dirname(here), '..', 'workflows', `index${path.extname(here)}`);
+export const workflowsPath = path.resolve(
+  path.dirname(here),
+  '..',
+  'workflows',
+  `index${path.extname(here)}`,
+);
 
 /** Bundles the workflow code once; workers made from the same bundle start in milliseconds. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+  return bundleWorkflowCode({
+    workflowsPath,
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+  });
 }
 
 export interface WorkerOptions {

@@ -37,9 +37,12 @@ export const healthRoutes = [
         .filter(([, state]) => state !== 'ok')
         .map(([name]) => name);
       if (down.length === 0) return { status: 200, body: { status: 'ready', checks } };
-      throw problems.unavailable(`Not ready: ${down.join(', ')} ${down.length === 1 ? 'is' : 'are'} unavailable.`, {
-        checks,
-      });
+      throw problems.unavailable(
+        `Not ready: ${down.join(', ')} ${down.length === 1 ? 'is' : 'are'} unavailable.`,
+        {
+          checks,
+        },
+      );
     },
   }),
   defineRoute({

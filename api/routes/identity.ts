@@ -5,7 +5,9 @@ import { createTenant } from '../../identity/tenants.js';
 import { defineRoute } from '../define-route.js';
 import { problems } from '../problem.js';
 
-const tenantId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes');
+const tenantId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes');
 
 export const identityRoutes = [
   defineRoute({
@@ -77,7 +79,11 @@ export const identityRoutes = [
       }
       const exists = await resources.pool.query('select 1 from tenants where id = $1', [target]);
       if (exists.rowCount === 0) throw problems.notFound(`No tenant ${target}.`);
-      const created = await createApiKey(resources.pool, { tenantId: target, role: body.role, name: body.name });
+      const created = await createApiKey(resources.pool, {
+        tenantId: target,
+        role: body.role,
+        name: body.name,
+      });
       return { status: 201, body: created };
     },
   }),

@@ -19,7 +19,10 @@ const jobSchema = z
 
 const createJobBody = z
   .object({
-    type: z.string().min(1).meta({ description: `One of: ${jobTypes.join(', ')}` }),
+    type: z
+      .string()
+      .min(1)
+      .meta({ description: `One of: ${jobTypes.join(', ')}` }),
     input: z.record(z.string(), z.unknown()).default({}),
   })
   .strict()
@@ -45,7 +48,9 @@ export const jobRoutes = [
       200: {
         description: 'The catalog',
         schema: z.object({
-          jobTypes: z.array(z.object({ type: z.string(), description: z.string(), inputSchema: z.unknown() })),
+          jobTypes: z.array(
+            z.object({ type: z.string(), description: z.string(), inputSchema: z.unknown() }),
+          ),
         }),
       },
     },
@@ -74,7 +79,11 @@ export const jobRoutes = [
     handler: async ({ body, headers, principal, resources }) => {
       if (!isJobType(body.type)) {
         throw validationProblem([
-          { in: 'body', path: 'type', message: `unknown job type "${body.type}"; known types: ${jobTypes.join(', ')}` },
+          {
+            in: 'body',
+            path: 'type',
+            message: `unknown job type "${body.type}"; known types: ${jobTypes.join(', ')}`,
+          },
         ]);
       }
       const input = jobCatalog[body.type].input.safeParse(body.input);

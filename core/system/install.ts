@@ -4,9 +4,12 @@ import { runChecked } from './run-command.js';
 /** Raised when a system piece is missing and SomaGent cannot install it itself. */
 export class MissingToolError extends Error {
   constructor(tool: string, howToInstall: string, cause?: unknown) {
-    super(`${tool} is not installed and could not be installed automatically.\nInstall it with:\n  ${howToInstall}`, {
-      cause,
-    });
+    super(
+      `${tool} is not installed and could not be installed automatically.\nInstall it with:\n  ${howToInstall}`,
+      {
+        cause,
+      },
+    );
     this.name = 'MissingToolError';
   }
 }

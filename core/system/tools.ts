@@ -19,7 +19,8 @@ const goBinDir = path.join(toolsDir, 'go', 'bin');
  */
 export async function resolveTemporalCli(logger: Logger, configured?: string): Promise<string> {
   if (configured) {
-    if (!existsSync(configured)) throw new Error(`TEMPORAL_CLI points at ${configured}, which does not exist`);
+    if (!existsSync(configured))
+      throw new Error(`TEMPORAL_CLI points at ${configured}, which does not exist`);
     return configured;
   }
   const found = findExecutable('temporal', [path.join(venvDir, 'bin'), goBinDir]);

@@ -29,13 +29,18 @@ async function problem(response: Response, status: number): Promise<Problem> {
 beforeAll(async () => {
   platform = await startTestPlatform({ SOMAGENT_JWT_SECRET: jwtSecret, SOMAGENT_BODY_LIMIT: '16kb' });
   const tenant = `t-${Date.now()}`;
-  expect((await platform.call('/v1/tenants', { method: 'POST', json: { id: tenant, name: 'Other' } })).status).toBe(201);
+  expect(
+    (await platform.call('/v1/tenants', { method: 'POST', json: { id: tenant, name: 'Other' } })).status,
+  ).toBe(201);
   const created = await platform.call('/v1/api-keys', {
     method: 'POST',
     json: { name: 'other admin', role: 'admin', tenantId: tenant },
   });
   otherTenantKey = ((await created.json()) as { key: string }).key;
-  const member = await platform.call('/v1/api-keys', { method: 'POST', json: { name: 'member', role: 'member' } });
+  const member = await platform.call('/v1/api-keys', {
+    method: 'POST',
+    json: { name: 'member', role: 'member' },
+  });
   memberKey = ((await member.json()) as { key: string }).key;
 });
 afterAll(async () => {
@@ -58,12 +63,19 @@ describe('bad input gets one problem+json shape, and nothing crashes', () => {
   });
 
   it('413 for a body over the limit', async () => {
-    const response = await platform.call('/v1/jobs', { method: 'POST', json: { type: 'echo', input: { blob: 'x'.repeat(20_000) } } });
+    const response = await platform.call('/v1/jobs', {
+      method: 'POST',
+      json: { type: 'echo', input: { blob: 'x'.repeat(20_000) } },
+    });
     expect((await problem(response, 413)).detail).toMatch(/larger than the limit/);
   });
 
   it('415 for a body that is not JSON', async () => {
-    const response = await platform.call('/v1/jobs', { method: 'POST', body: 'type=echo', headers: { 'Content-Type': 'text/plain' } });
+    const response = await platform.call('/v1/jobs', {
+      method: 'POST',
+      body: 'type=echo',
+      headers: { 'Content-Type': 'text/plain' },
+    });
     await problem(response, 415);
   });
 
@@ -74,17 +86,24 @@ describe('bad input gets one problem+json shape, and nothing crashes', () => {
   });
 
   it('422 naming an unknown job type and the known ones', async () => {
-    const body = await problem(await platform.call('/v1/jobs', { method: 'POST', json: { type: 'nope' } }), 422);
+    const body = await problem(
+      await platform.call('/v1/jobs', { method: 'POST', json: { type: 'nope' } }),
+      422,
+    );
     expect(body.errors?.[0]).toMatchObject({ path: 'type', message: expect.stringContaining('echo') });
   });
 
   it('422 naming a wrong field inside the job input', async () => {
-    const response = await platform.call('/v1/jobs', { method: 'POST', json: { type: 'jobs.prune', input: { olderThanDays: 0 } } });
+    const response = await platform.call('/v1/jobs', {
+      method: 'POST',
+      json: { type: 'jobs.prune', input: { olderThanDays: 0 } },
+    });
     const body = await problem(response, 422);
     expect(body.errors?.[0]).toMatchObject({ in: 'body', path: 'input.olderThanDays' });
-    const { rows } = await platform.resources.pool.query("select 1 from jobs where type = 'jobs.prune' and input = $1", [
-      JSON.stringify({ olderThanDays: 0 }),
-    ]);
+    const { rows } = await platform.resources.pool.query(
+      "select 1 from jobs where type = 'jobs.prune' and input = $1",
+      [JSON.stringify({ olderThanDays: 0 })],
+    );
     expect(rows).toHaveLength(0);
   });
 
@@ -97,16 +116,25 @@ describe('bad input gets one problem+json shape, and nothing crashes', () => {
   });
 
   it('403 when the role is too weak', async () => {
-    const response = await platform.call('/v1/api-keys', { method: 'POST', key: memberKey, json: { name: 'x', role: 'admin' } });
+    const response = await platform.call('/v1/api-keys', {
+      method: 'POST',
+      key: memberKey,
+      json: { name: 'x', role: 'admin' },
+    });
     expect((await problem(response, 403)).detail).toMatch(/admin role/);
   });
 
   it("404 for another tenant's job", async () => {
-    const started = await platform.call('/v1/jobs', { method: 'POST', json: { type: 'echo', input: { secret: 1 } } });
+    const started = await platform.call('/v1/jobs', {
+      method: 'POST',
+      json: { type: 'echo', input: { secret: 1 } },
+    });
     const { id } = (await started.json()) as { id: string };
     expect((await platform.call(`/v1/jobs/${id}`)).status).toBe(200);
     await problem(await platform.call(`/v1/jobs/${id}`, { key: otherTenantKey }), 404);
-    const me = (await (await platform.call('/v1/me', { key: otherTenantKey })).json()) as { tenantId: string };
+    const me = (await (await platform.call('/v1/me', { key: otherTenantKey })).json()) as {
+      tenantId: string;
+    };
     expect(me.tenantId).toMatch(/^t-/);
   });
 
@@ -133,7 +161,12 @@ describe('JWTs signed by the configured key', () => {
   it('accepts a valid token and scopes the caller to its tenant and role', async () => {
     const token = await sign({ sub: 'user-1', tenant: 'default', role: 'operator' });
     const response = await platform.call('/v1/me', { key: token });
-    expect(await response.json()).toEqual({ tenantId: 'default', role: 'operator', subject: 'user-1', via: 'jwt' });
+    expect(await response.json()).toEqual({
+      tenantId: 'default',
+      role: 'operator',
+      subject: 'user-1',
+      via: 'jwt',
+    });
   });
 
   it('rejects an expired token, a token with a wrong signature, and one without a tenant', async () => {

@@ -43,7 +43,14 @@ describe('health, readiness, metrics and docs', () => {
     };
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths)).toEqual(
-      expect.arrayContaining(['/health', '/ready', '/v1/jobs', '/v1/jobs/{id}', '/v1/job-types', '/v1/health/redis']),
+      expect.arrayContaining([
+        '/health',
+        '/ready',
+        '/v1/jobs',
+        '/v1/jobs/{id}',
+        '/v1/job-types',
+        '/v1/health/redis',
+      ]),
     );
     expect(Object.keys(document.paths['/v1/jobs']?.post?.responses ?? {})).toEqual(
       expect.arrayContaining(['202', '401', '409', '422']),
@@ -55,7 +62,7 @@ describe('health, readiness, metrics and docs', () => {
     expect(await docs.text()).toContain('swagger-ui');
   });
 
-  it('carries a request id: the caller\'s, or a new one', async () => {
+  it("carries a request id: the caller's, or a new one", async () => {
     const mine = await platform.call('/health', { key: null, headers: { 'X-Request-Id': 'trace-abc-123' } });
     expect(mine.headers.get('x-request-id')).toBe('trace-abc-123');
     const generated = await platform.call('/health', { key: null });
@@ -68,7 +75,8 @@ describe('readiness when Redis goes away', () => {
     const binary = findExecutable('redis-server', ['/usr/bin']);
     if (!binary) throw new Error('redis-server is not installed');
     const port = await freePort();
-    const startRedis = () => spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', ''], { stdio: 'ignore' });
+    const startRedis = () =>
+      spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', ''], { stdio: 'ignore' });
     let redis = startRedis();
     await waitFor('redis', () => isPortOpen(port), 10_000);
     const own = await startTestPlatform({ REDIS_URL: `redis://127.0.0.1:${port}` });
@@ -89,7 +97,11 @@ describe('readiness when Redis goes away', () => {
 
       redis = startRedis();
       await waitFor('redis back', () => isPortOpen(port), 10_000);
-      await waitFor('ready again', async () => (await own.call('/ready', { key: null })).status === 200, 15_000);
+      await waitFor(
+        'ready again',
+        async () => (await own.call('/ready', { key: null })).status === 200,
+        15_000,
+      );
     } finally {
       redis.kill('SIGKILL');
       await own.stop();

@@ -41,7 +41,12 @@ describe('jobs through the API, run by a real worker on the Temporal dev server'
     expect(body.links.temporalUi).toContain(`/namespaces/somagent/workflows/${body.id}`);
 
     const done = await finished(body.id);
-    expect(done).toMatchObject({ id: body.id, type: 'echo', status: 'completed', result: { message: 'hello', n: 3 } });
+    expect(done).toMatchObject({
+      id: body.id,
+      type: 'echo',
+      status: 'completed',
+      result: { message: 'hello', n: 3 },
+    });
   });
 
   it('keeps the search attributes operators filter on in the Web UI', async () => {
@@ -80,9 +85,10 @@ describe('jobs through the API, run by a real worker on the Temporal dev server'
   it('writes PostgreSQL with the jobs.prune maintenance job, deleting only old records of the tenant', async () => {
     const { body: old } = await startJob('echo', { old: true });
     await finished(old.id);
-    await platform.resources.pool.query("update jobs set created_at = now() - interval '40 days' where id = $1", [
-      old.id,
-    ]);
+    await platform.resources.pool.query(
+      "update jobs set created_at = now() - interval '40 days' where id = $1",
+      [old.id],
+    );
     const { body: prune } = await startJob('jobs.prune', { olderThanDays: 30 });
     const done = await finished(prune.id);
     expect(done.status).toBe('completed');
@@ -97,7 +103,9 @@ describe('jobs through the API, run by a real worker on the Temporal dev server'
     expect(second.response.status).toBe(202);
     expect(second.body.id).toBe(first.body.id);
     expect(second.response.headers.get('idempotent-replayed')).toBe('true');
-    const { rows } = await platform.resources.pool.query('select id from jobs where idempotency_key = $1', [key]);
+    const { rows } = await platform.resources.pool.query('select id from jobs where idempotency_key = $1', [
+      key,
+    ]);
     expect(rows).toHaveLength(1);
     await finished(first.body.id);
   });
@@ -125,6 +133,8 @@ describe('jobs through the API, run by a real worker on the Temporal dev server'
     const text = await (await platform.call('/metrics', { key: null })).text();
     expect(text).toMatch(/somagent_workflow_starts_total\{kind="job"\} [1-9]/);
     expect(text).toMatch(/somagent_activity_outcomes_total\{activity="runJob",outcome="completed"\} [1-9]/);
-    expect(text).toMatch(/somagent_http_request_duration_seconds_bucket\{le="[^"]+",method="POST",route="\/v1\/jobs",status="202"\}/);
+    expect(text).toMatch(
+      /somagent_http_request_duration_seconds_bucket\{le="[^"]+",method="POST",route="\/v1\/jobs",status="202"\}/,
+    );
   });
 });

@@ -42,7 +42,11 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
       const headers = new Headers(rest.headers);
       if (key !== null) headers.set('Authorization', `Bearer ${key}`);
       if (json !== undefined) headers.set('Content-Type', 'application/json');
-      return fetch(`${url}${path}`, { ...rest, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) });
+      return fetch(`${url}${path}`, {
+        ...rest,
+        headers,
+        ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+      });
     },
   };
 }
