@@ -1,4 +1,5 @@
 import type { Resources } from '../core/resources.js';
+import { createInvokeTool } from './invoke-tool.js';
 import { createRunJob } from './run-job.js';
 
 /**
@@ -8,6 +9,7 @@ import { createRunJob } from './run-job.js';
 export function createActivities(resources: Resources) {
   return {
     runJob: createRunJob(resources),
+    invokeTool: createInvokeTool(resources),
   };
 }
 

@@ -6,6 +6,8 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   workflowStarts: Counter<'kind'>;
   activityOutcomes: Counter<'activity' | 'outcome'>;
+  toolCalls: Counter<'tool' | 'operation' | 'outcome'>;
+  toolDuration: Histogram<'tool' | 'operation'>;
 }
 
 export function createMetrics(): Metrics {
@@ -30,6 +32,19 @@ export function createMetrics(): Metrics {
       name: 'somagent_activity_outcomes_total',
       help: 'Activity attempts completed by workers in this process, by activity and outcome',
       labelNames: ['activity', 'outcome'],
+      registers: [registry],
+    }),
+    toolCalls: new Counter({
+      name: 'somagent_tool_calls_total',
+      help: 'Tool adapter calls by tool, operation and outcome (ok, ledger, error)',
+      labelNames: ['tool', 'operation', 'outcome'],
+      registers: [registry],
+    }),
+    toolDuration: new Histogram({
+      name: 'somagent_tool_call_duration_seconds',
+      help: 'Tool adapter call latency, including limits and the ledger',
+      labelNames: ['tool', 'operation'],
+      buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
       registers: [registry],
     }),
   };

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
+import type { ToolRuntime } from '../adapters/core/tool-runtime.js';
 import type { Config } from './config.js';
 import type { Pool } from './db/pool.js';
 import type { Logger } from './logger.js';
@@ -16,6 +17,8 @@ export interface Resources {
   pool: Pool;
   redis: Redis;
   temporal: Client;
+  /** Every tool adapter behind one call path (limits, ledger, credentials, metering). */
+  tools: ToolRuntime;
   /** Base address of the Temporal Web UI, for links in API answers. */
   temporalUiUrl: string;
 }

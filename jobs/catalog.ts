@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { InvokeHooks } from '../adapters/core/tool-runtime.js';
 import type { Resources } from '../core/resources.js';
 
 /** What a job's code may use: the shared resources and the tenant the job belongs to. */
@@ -6,6 +7,8 @@ export interface JobContext {
   resources: Resources;
   tenantId: string;
   jobId: string;
+  /** Heartbeats and cancellation of the activity running the job. */
+  hooks: InvokeHooks;
 }
 
 interface JobDefinition<I extends z.ZodType> {
@@ -55,6 +58,18 @@ export const jobCatalog = {
         [tenantId, jobId, olderThanDays],
       );
       return { deleted: result.rowCount ?? 0 };
+    },
+  }),
+  'tool.invoke': defineJob({
+    description:
+      'Calls one tool operation durably (GET /v1/tools lists them); a write runs once, keyed by the job id.',
+    input: z.object({ tool: z.string().min(1), operation: z.string().min(1), input: z.unknown().default({}) }).strict(),
+    run: async ({ tool, operation, input }, { resources, tenantId, jobId, hooks }) => {
+      const { output } = await resources.tools.invoke(
+        { tenantId, tool, operation, input, idempotencyKey: jobId, workflowId: jobId },
+        hooks,
+      );
+      return output;
     },
   }),
 } as const;

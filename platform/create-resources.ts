@@ -1,10 +1,15 @@
+import path from 'node:path';
 import { Redis } from 'ioredis';
+import { adapters } from '../adapters/index.js';
+import { CredentialStore } from '../adapters/core/credential-store.js';
+import { ToolRuntime } from '../adapters/core/tool-runtime.js';
 import type { Config } from '../core/config.js';
 import { createPool } from '../core/db/pool.js';
 import type { Logger } from '../core/logger.js';
 import { createMetrics } from '../core/metrics.js';
 import type { Resources } from '../core/resources.js';
 import { connectClient } from '../temporal-config/connection.js';
+import { loadCredentialsKey } from './credentials-key.js';
 import type { Infrastructure } from './infrastructure.js';
 
 /** Opens the pool, the Redis client and the Temporal client; `close` releases all three. */
@@ -19,18 +24,30 @@ export async function createResources(
   redis.on('error', (error) => logger.debug({ err: error }, 'Redis connection error'));
   await redis.connect();
   const temporal = await connectClient(config, infrastructure.temporalAddress);
+  const metrics = createMetrics();
+  const tools = new ToolRuntime({
+    adapters,
+    pool,
+    redis,
+    logger: logger.child({ component: 'tools' }),
+    metrics,
+    credentials: new CredentialStore(pool, loadCredentialsKey(config)),
+    artifactsDir: path.join(config.dataDir, 'artifacts'),
+  });
   const resources: Resources = {
     config,
     logger,
-    metrics: createMetrics(),
+    metrics,
     pool,
     redis,
     temporal,
+    tools,
     temporalUiUrl: infrastructure.temporalUiUrl,
   };
   return {
     resources,
     close: async () => {
+      await tools.close();
       await Promise.allSettled([pool.end(), redis.quit(), temporal.connection.close()]);
     },
   };

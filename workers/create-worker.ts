@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { isToolError, toApplicationFailure } from '../adapters/core/failure.js';
 import type { Resources } from '../core/resources.js';
 
 const here = fileURLToPath(import.meta.url);
@@ -50,7 +51,7 @@ export async function createWorker(resources: Resources, options: WorkerOptions)
                 return result;
               } catch (error) {
                 activityOutcomes.inc({ activity, outcome: 'failed' });
-                throw error;
+                throw isToolError(error) ? toApplicationFailure(error) : error;
               }
             },
           },

@@ -1,0 +1,5 @@
+import { awsAdapter } from './aws/index.js';
+import type { AnyAdapter } from './core/define-adapter.js';
+
+/** Every tool SomaGent can call, in the order GET /v1/tools lists them. */
+export const adapters: AnyAdapter[] = [awsAdapter];
