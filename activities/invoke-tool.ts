@@ -9,21 +9,26 @@ export function activityHooks(): InvokeHooks {
 }
 
 /**
+ * Runs `work` while heartbeating every few seconds, so a worker that dies mid-call is noticed
+ * within the heartbeat timeout instead of the whole start-to-close timeout.
+ */
+export async function withPulse<T>(work: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  const pulse = setInterval(() => context.heartbeat(), 2_000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(pulse);
+  }
+}
+
+/**
  * The one activity through which workflows call tools. ToolErrors become ApplicationFailures
  * in the worker's activity interceptor (workers/create-worker.ts).
  */
 export function createInvokeTool(resources: Resources) {
   return async function invokeTool(request: Omit<InvokeRequest, 'workflowId'>): Promise<InvokeResult> {
-    const context = Context.current();
-    // Keeps long vendor calls alive for Temporal even when the adapter does not heartbeat itself.
-    const pulse = setInterval(() => context.heartbeat(), 5_000);
-    try {
-      return await resources.tools.invoke(
-        { ...request, ...(context.info.workflowExecution ? { workflowId: context.info.workflowExecution.workflowId } : {}) },
-        activityHooks(),
-      );
-    } finally {
-      clearInterval(pulse);
-    }
+    const workflowId = Context.current().info.workflowExecution?.workflowId;
+    return withPulse(() => resources.tools.invoke({ ...request, ...(workflowId ? { workflowId } : {}) }, activityHooks()));
   };
 }

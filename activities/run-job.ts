@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Resources } from '../core/resources.js';
-import { activityHooks } from './invoke-tool.js';
+import { activityHooks, withPulse } from './invoke-tool.js';
 import { isJobType, jobCatalog } from '../jobs/catalog.js';
 
 /** What the job workflow passes to its activity; plain JSON, no secrets. */
@@ -29,6 +29,6 @@ export function createRunJob(resources: Resources) {
       input: unknown,
       context: Parameters<typeof definition.run>[1],
     ) => Promise<unknown>;
-    return run(parsed.data, { resources, tenantId, jobId: workflowId, hooks: activityHooks() });
+    return withPulse(() => run(parsed.data, { resources, tenantId, jobId: workflowId, hooks: activityHooks() }));
   };
 }

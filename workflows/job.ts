@@ -4,7 +4,8 @@ import type { RunJobInput } from '../activities/run-job.js';
 import { searchAttributes } from '../temporal-config/search-attributes.js';
 
 const { runJob } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumAttempts: 5 },
 });
 

@@ -16,7 +16,10 @@ export interface TestPlatform extends Platform {
  * A worker and an API of this test file's own (own task queue, own port), against the shared
  * real servers; the same startPlatform that `somagent up` runs.
  */
-export async function startTestPlatform(env: Record<string, string> = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  env: Record<string, string> = {},
+  options: { worker?: boolean } = {},
+): Promise<TestPlatform> {
   const servers = inject('servers');
   const config = loadConfig({
     SOMAGENT_DATA_DIR: servers.dataDir,
@@ -30,7 +33,10 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
     ...env,
   });
   const logger = createLogger(process.env.SOMAGENT_LOG_LEVEL ?? 'silent');
-  const platform = await startPlatform(config, logger, { workflowBundle: { codePath: servers.bundlePath } });
+  const platform = await startPlatform(config, logger, {
+    workflowBundle: { codePath: servers.bundlePath },
+    ...(options.worker === undefined ? {} : { worker: options.worker }),
+  });
   const url = platform.apiUrl;
   if (!url) throw new Error('the test platform has no API');
   return {
