@@ -1,5 +1,6 @@
 import { awsAdapter } from './aws/index.js';
 import type { AnyAdapter } from './core/define-adapter.js';
+import { playwrightAdapter } from './playwright/index.js';
 
 /** Every tool SomaGent can call, in the order GET /v1/tools lists them. */
-export const adapters: AnyAdapter[] = [awsAdapter];
+export const adapters: AnyAdapter[] = [awsAdapter, playwrightAdapter];

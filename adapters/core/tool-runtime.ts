@@ -52,6 +52,9 @@ export interface ToolRuntimeDeps {
   maxRateLimitWaitMs?: number;
 }
 
+/** How long a process reuses a tenant's decrypted credentials before reading them again. */
+const CREDENTIAL_CACHE_MS = 10_000;
+
 const fingerprint = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 
 /**
@@ -65,6 +68,8 @@ export class ToolRuntime {
   private readonly ledger: SideEffectLedger;
   readonly limiter: SharedRateLimiter;
   private readonly transport = createTransport();
+  private readonly stored = new Map<string, { at: number; values: Promise<Record<string, unknown> | undefined> }>();
+  private readonly pendingRecords = new Set<Promise<unknown>>();
 
   constructor(private readonly deps: ToolRuntimeDeps) {
     for (const adapter of deps.adapters) this.adapters.set(adapter.id, adapter);
@@ -88,7 +93,7 @@ export class ToolRuntime {
         .map(([field, variable]) => [field, variable ? env[variable] : undefined])
         .filter(([, value]) => value !== undefined && value !== ''),
     );
-    const stored = await this.deps.credentials.get(tenantId, adapter.id);
+    const stored = await this.storedCredentials(tenantId, adapter.id);
     const parsed = adapter.credentials.schema.safeParse({ ...fromEnv, ...stored });
     if (parsed.success) {
       return { configured: true, values: parsed.data as Record<string, unknown>, source: stored ? 'tenant' : 'environment' };
@@ -103,10 +108,23 @@ export class ToolRuntime {
 
   async storeCredentials(tenantId: string, tool: string, values: Record<string, unknown>): Promise<void> {
     await this.deps.credentials.put(tenantId, tool, values);
+    this.stored.delete(`${tenantId}/${tool}`);
   }
 
   async deleteCredentials(tenantId: string, tool: string): Promise<boolean> {
+    this.stored.delete(`${tenantId}/${tool}`);
     return this.deps.credentials.delete(tenantId, tool);
+  }
+
+  /** Decrypted stored credentials, cached briefly: every call needs them, they rarely change. */
+  private storedCredentials(tenantId: string, tool: string): Promise<Record<string, unknown> | undefined> {
+    const key = `${tenantId}/${tool}`;
+    const cached = this.stored.get(key);
+    if (cached && Date.now() - cached.at < CREDENTIAL_CACHE_MS) return cached.values;
+    const values = this.deps.credentials.get(tenantId, tool);
+    values.catch(() => this.stored.delete(key));
+    this.stored.set(key, { at: Date.now(), values });
+    return values;
   }
 
   /** Runs the adapter's connection test with the tenant's credentials. */
@@ -158,13 +176,16 @@ export class ToolRuntime {
       const durationMs = Math.round(performance.now() - started);
       this.deps.metrics.toolCalls.inc({ tool, operation, outcome });
       this.deps.metrics.toolDuration.observe({ tool, operation }, durationMs / 1000);
-      await this.deps.pool
+      // Metering is written beside the call, not in its path; close() waits for what is in flight.
+      const record = this.deps.pool
         .query(
           `insert into tool_calls (tenant_id, tool, operation, outcome, error_category, duration_ms, workflow_id)
            values ($1, $2, $3, $4, $5, $6, $7)`,
           [tenantId, tool, operation, outcome, category ?? null, durationMs, request.workflowId ?? null],
         )
-        .catch((error: unknown) => logger.warn({ err: error }, 'could not record the tool call'));
+        .catch((error: unknown) => logger.warn({ err: error }, 'could not record the tool call'))
+        .finally(() => this.pendingRecords.delete(record));
+      this.pendingRecords.add(record);
     };
 
     try {
@@ -216,6 +237,7 @@ export class ToolRuntime {
 
   /** Releases every cached client (browsers, sockets). */
   async close(): Promise<void> {
+    await Promise.allSettled([...this.pendingRecords]);
     const entries = [...this.clients.entries()];
     this.clients.clear();
     await Promise.allSettled(

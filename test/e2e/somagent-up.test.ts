@@ -1,18 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../core/net.js';
 import { packageRoot } from '../../core/paths.js';
+import { scratchDir } from '../../embedded/scratch-dir.js';
 import { eventually } from '../harness/test-platform.js';
 
 /**
  * The README's run command as a user runs it: `somagent up` with nothing configured but ports,
  * starting its own Temporal, PostgreSQL and Redis, then Ctrl-C, then a second start.
  */
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'somagent-up-'));
-chmodSync(dataDir, 0o755);
+const dataDir = scratchDir('somagent-up-');
 const children: ChildProcess[] = [];
 
 afterAll(() => {

@@ -1,5 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../core/config.js';
@@ -7,6 +6,7 @@ import { migrate } from '../../core/db/migrate.js';
 import { createPool } from '../../core/db/pool.js';
 import { createLogger } from '../../core/logger.js';
 import { freePort } from '../../core/net.js';
+import { scratchDir } from '../../embedded/scratch-dir.js';
 import { bootstrapIdentity } from '../../identity/bootstrap.js';
 import { startInfrastructure } from '../../platform/infrastructure.js';
 import { bundleWorkflows } from '../../workers/create-worker.js';
@@ -19,8 +19,7 @@ import { adminKeyForTests, type SharedServers } from './shared-servers.js';
  */
 export default async function setup(project: TestProject) {
   const started = performance.now();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'somagent-test-'));
-  chmodSync(dataDir, 0o755); // PostgreSQL runs under its own account when the tests run as root
+  const dataDir = scratchDir('somagent-test-');
   const logger = createLogger(process.env.SOMAGENT_LOG_LEVEL ?? 'warn', 'test-servers');
   const config = loadConfig({
     SOMAGENT_DATA_DIR: dataDir,

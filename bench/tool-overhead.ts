@@ -1,0 +1,85 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { CreateSecurityGroupCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { Redis } from 'ioredis';
+import { connectEc2 } from '../adapters/aws/client.js';
+import { awsAdapter } from '../adapters/aws/index.js';
+import { CredentialStore } from '../adapters/core/credential-store.js';
+import { ToolRuntime } from '../adapters/core/tool-runtime.js';
+import { migrate } from '../core/db/migrate.js';
+import { createPool } from '../core/db/pool.js';
+import { createLogger } from '../core/logger.js';
+import { createMetrics } from '../core/metrics.js';
+import { startEmbeddedPostgres } from '../embedded/embedded-postgres.js';
+import { startEmbeddedRedis } from '../embedded/embedded-redis.js';
+import { scratchDir } from '../embedded/scratch-dir.js';
+import { ensureTenant } from '../identity/tenants.js';
+import { startMoto } from '../test/servers/moto.js';
+import { fmt, percentile, sideBySide } from './stats.js';
+
+/**
+ * The cost of the adapter framework: the same EC2 call through ToolRuntime.invoke (validation,
+ * credentials, shared rate limit, side-effect ledger, metering) and straight on the AWS SDK,
+ * against the same moto server, alternated call by call.
+ */
+export async function benchToolOverhead(rounds = 300): Promise<void> {
+  const logger = createLogger('warn');
+  const dir = scratchDir('somagent-bench-');
+  const [postgres, redisServer, moto] = await Promise.all([
+    startEmbeddedPostgres(path.join(dir, 'postgres'), logger, { durable: false }),
+    startEmbeddedRedis(path.join(dir, 'redis'), logger),
+    startMoto(),
+  ]);
+  const pool = createPool(postgres.url);
+  const redis = new Redis(redisServer.url);
+  try {
+    await migrate(postgres.url, logger);
+    await ensureTenant(pool, 'bench', 'Bench');
+    const env = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIABENCH00000000001', AWS_SECRET_ACCESS_KEY: 'bench-secret', AWS_ENDPOINT_URL_EC2: moto.endpoint };
+    const runtime = new ToolRuntime({
+      adapters: [awsAdapter],
+      pool,
+      redis,
+      logger,
+      metrics: createMetrics(),
+      credentials: new CredentialStore(pool, randomBytes(32)),
+      artifactsDir: path.join(dir, 'artifacts'),
+      env,
+    });
+    const ec2 = connectEc2({ region: 'us-east-1', accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, endpoint: moto.endpoint });
+    const group = () => ({ groupName: `bench-${randomUUID()}`, description: 'bench' });
+
+    for (let i = 0; i < 20; i++) {
+      await runtime.invoke({ tenantId: 'bench', tool: 'aws', operation: 'describeInstances', input: {} });
+      await ec2.send(new DescribeInstancesCommand({}));
+    }
+    const writes = await sideBySide(
+      rounds,
+      () => runtime.invoke({ tenantId: 'bench', tool: 'aws', operation: 'createSecurityGroup', input: group(), idempotencyKey: randomUUID() }),
+      () => {
+        const input = group();
+        return ec2.send(new CreateSecurityGroupCommand({ GroupName: input.groupName, Description: input.description }));
+      },
+    );
+    const reads = await sideBySide(
+      rounds,
+      () => runtime.invoke({ tenantId: 'bench', tool: 'aws', operation: 'describeInstances', input: { tags: { none: 'x' } } }),
+      () => ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:none', Values: ['x'] }] })),
+    );
+    console.log(`\ninvokeTool overhead against moto (${rounds} calls each, alternated)`);
+    for (const [name, times] of [['write (createSecurityGroup, ledger)', writes], ['read (describeInstances)', reads]] as const) {
+      const added50 = percentile(times.a, 50) - percentile(times.b, 50);
+      const added99 = percentile(times.a, 99) - percentile(times.b, 99);
+      console.log(
+        `  ${name}: invokeTool p50 ${fmt(percentile(times.a, 50))} p99 ${fmt(percentile(times.a, 99))} | ` +
+          `SDK p50 ${fmt(percentile(times.b, 50))} p99 ${fmt(percentile(times.b, 99))} | ` +
+          `added p50 ${fmt(added50)} p99 ${fmt(added99)} | ratio p50 ${(percentile(times.a, 50) / percentile(times.b, 50)).toFixed(2)} ` +
+          `(target: <= 2 ms added at p50: ${added50 <= 2 ? 'met' : 'NOT met'})`,
+      );
+    }
+    await runtime.close();
+  } finally {
+    await Promise.allSettled([pool.end(), redis.quit()]);
+    await Promise.allSettled([postgres.stop(), redisServer.stop(), moto.stop()]);
+  }
+}
