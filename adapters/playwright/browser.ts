@@ -51,7 +51,8 @@ export class BrowserHost {
   }
 
   browser(): Promise<Browser> {
-    if (this.closed) return Promise.reject(new ToolError('transient', 'the browser was shut down with its worker'));
+    if (this.closed)
+      return Promise.reject(new ToolError('transient', 'the browser was shut down with its worker'));
     if (!this.current) {
       const launching = this.start();
       const forget = () => {
@@ -89,7 +90,10 @@ export class BrowserHost {
       handleSIGTERM: false,
       handleSIGHUP: false,
     });
-    this.logger.info({ version: browser.version(), launchMs: Math.round(performance.now() - started) }, 'chromium launched');
+    this.logger.info(
+      { version: browser.version(), launchMs: Math.round(performance.now() - started) },
+      'chromium launched',
+    );
     return browser;
   }
 }
@@ -104,11 +108,15 @@ export async function withBrowserContext<T>(
   work: (browserContext: BrowserContext) => Promise<T>,
 ): Promise<T> {
   const cancelled = () =>
-    new ToolError('transient', `cancelled: ${String((context.signal.reason as Error | undefined)?.message ?? context.signal.reason)}`);
+    new ToolError(
+      'transient',
+      `cancelled: ${String((context.signal.reason as Error | undefined)?.message ?? context.signal.reason)}`,
+    );
   if (context.signal.aborted) throw cancelled();
   const browser = await context.client.browser();
   const browserContext = await browser.newContext({ acceptDownloads: false, serviceWorkers: 'block' });
-  const onAbort = () => void browserContext.close({ reason: 'the tool call was cancelled' }).catch(() => undefined);
+  const onAbort = () =>
+    void browserContext.close({ reason: 'the tool call was cancelled' }).catch(() => undefined);
   context.signal.addEventListener('abort', onAbort, { once: true });
   try {
     if (context.signal.aborted) throw cancelled();
@@ -141,17 +149,30 @@ export interface Visit {
 /** Navigates and measures; network failures throw (classified by classifyPlaywrightError), 404s do not. */
 export async function visit(
   page: Page,
-  input: { url: string; waitUntil: 'load' | 'domcontentloaded' | 'networkidle' | 'commit'; timeoutMs: number },
+  input: {
+    url: string;
+    waitUntil: 'load' | 'domcontentloaded' | 'networkidle' | 'commit';
+    timeoutMs: number;
+  },
 ): Promise<Visit> {
   const started = performance.now();
   const response = await page.goto(input.url, { waitUntil: input.waitUntil, timeout: input.timeoutMs });
-  return { url: page.url(), status: response?.status() ?? null, loadMs: Math.round(performance.now() - started), response };
+  return {
+    url: page.url(),
+    status: response?.status() ?? null,
+    loadMs: Math.round(performance.now() - started),
+    response,
+  };
 }
 
 /** Opens a page in a fresh context and hands it to `work` with how the navigation went. */
 export function onPage<T>(
   context: OperationContext<BrowserHost>,
-  input: { url: string; waitUntil: 'load' | 'domcontentloaded' | 'networkidle' | 'commit'; timeoutMs: number },
+  input: {
+    url: string;
+    waitUntil: 'load' | 'domcontentloaded' | 'networkidle' | 'commit';
+    timeoutMs: number;
+  },
   work: (page: Page, visited: Visit) => Promise<T>,
 ): Promise<T> {
   return withBrowserContext(context, async (browserContext) => {

@@ -52,7 +52,13 @@ export const linkOperations = {
     idempotent: true,
     input: pageInput.extend({
       sameOriginOnly: z.boolean().default(false),
-      limit: z.number().int().min(1).max(2000).default(200).describe('most distinct links checked, in page order'),
+      limit: z
+        .number()
+        .int()
+        .min(1)
+        .max(2000)
+        .default(200)
+        .describe('most distinct links checked, in page order'),
       linkTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
       concurrency: z.number().int().min(1).max(16).default(6),
     }),
@@ -68,9 +74,15 @@ export const linkOperations = {
       withBrowserContext(context, async (browserContext) => {
         const page = await newPage(browserContext, input.timeoutMs);
         const visited = await visit(page, input);
-        const hrefs = [...new Set((await page.locator('a[href]').evaluateAll(linkHrefs)).map((href) => href.split('#')[0] ?? href))];
+        const hrefs = [
+          ...new Set(
+            (await page.locator('a[href]').evaluateAll(linkHrefs)).map((href) => href.split('#')[0] ?? href),
+          ),
+        ];
         const origin = new URL(visited.url).origin;
-        const targets = hrefs.filter((href) => !input.sameOriginOnly || new URL(href).origin === origin).slice(0, input.limit);
+        const targets = hrefs
+          .filter((href) => !input.sameOriginOnly || new URL(href).origin === origin)
+          .slice(0, input.limit);
         await page.close();
 
         const links: LinkResult[] = new Array<LinkResult>(targets.length);

@@ -39,7 +39,11 @@ async function fill(page: Page, fields: FormInput['fields']): Promise<void> {
   for (const { selector, value } of fields) {
     const locator = page.locator(selector);
     const kind = await locator.evaluate(controlKind);
-    if (kind === 'file') throw new ToolError('invalid_input', `${selector} is a file input; uploading files from the worker is not supported`);
+    if (kind === 'file')
+      throw new ToolError(
+        'invalid_input',
+        `${selector} is a file input; uploading files from the worker is not supported`,
+      );
     if (kind === 'select') await locator.selectOption(value);
     else if (kind === 'check') await locator.setChecked(!falsy.has(value.trim().toLowerCase()));
     else await locator.fill(value);
@@ -57,25 +61,41 @@ async function run(context: OperationContext<BrowserHost>, input: FormInput, sub
     let status = (await visit(page, input)).status;
     // Each document the main frame loads replaces the status: after a POST and its redirect, the last one counts.
     page.on('response', (response) => {
-      if (response.request().isNavigationRequest() && response.frame() === page.mainFrame()) status = response.status();
+      if (response.request().isNavigationRequest() && response.frame() === page.mainFrame())
+        status = response.status();
     });
     await fill(page, input.fields);
     let navigated = false;
     if (submit) {
       const navigation = input.waitForNavigation
-        ? page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame(), timeout: input.timeoutMs }).then(
-            () => true,
-            () => false,
-          )
+        ? page
+            .waitForEvent('framenavigated', {
+              predicate: (frame) => frame === page.mainFrame(),
+              timeout: input.timeoutMs,
+            })
+            .then(
+              () => true,
+              () => false,
+            )
         : Promise.resolve(false);
       if (input.submit) await page.locator(input.submit).click();
       else if (!(await page.locator(input.fields[0]?.selector ?? 'form').evaluate(submitOwningForm))) {
-        throw new ToolError('invalid_input', `${input.fields[0]?.selector ?? 'the page'} is not inside a form; give a submit selector`);
+        throw new ToolError(
+          'invalid_input',
+          `${input.fields[0]?.selector ?? 'the page'} is not inside a form; give a submit selector`,
+        );
       }
       navigated = await navigation;
       if (navigated) await page.waitForLoadState('load').catch(() => undefined);
     }
-    const text = input.includeText ? (await page.locator('body').innerText().catch(() => '')).slice(0, 10_000) : undefined;
+    const text = input.includeText
+      ? (
+          await page
+            .locator('body')
+            .innerText()
+            .catch(() => '')
+        ).slice(0, 10_000)
+      : undefined;
     return {
       finalUrl: page.url(),
       status,
@@ -91,7 +111,8 @@ async function run(context: OperationContext<BrowserHost>, input: FormInput, sub
 // again. Sites that must not see duplicates need their own token in the form.
 export const formOperations = {
   fillForm: operation({
-    description: 'Fill form fields (text, select, checkbox, radio) and, when a submit selector is given, click it.',
+    description:
+      'Fill form fields (text, select, checkbox, radio) and, when a submit selector is given, click it.',
     kind: 'write',
     idempotent: false,
     input: formInput,
@@ -99,7 +120,8 @@ export const formOperations = {
     run: (context, input) => run(context, input, input.submit !== undefined),
   }),
   submitForm: operation({
-    description: 'Fill form fields and submit: click the submit selector, or submit the form of the first field.',
+    description:
+      'Fill form fields and submit: click the submit selector, or submit the form of the first field.',
     kind: 'write',
     idempotent: false,
     input: formInput.refine((value) => value.submit !== undefined || value.fields.length > 0, {

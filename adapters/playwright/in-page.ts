@@ -46,12 +46,15 @@ export const readTables = (roots: DomElement[], maxRows: number): ExtractedTable
       const table = element as DomTable;
       const all = Array.from(table.rows).map((row) => ({
         row,
-        texts: Array.from(row.cells).map((cell) => (cell.innerText ?? cell.textContent ?? '').replace(/\s+/g, ' ').trim()),
+        texts: Array.from(row.cells).map((cell) =>
+          (cell.innerText ?? cell.textContent ?? '').replace(/\s+/g, ' ').trim(),
+        ),
         onlyHeaders: row.cells.length > 0 && Array.from(row.cells).every((cell) => cell.tagName === 'TH'),
         inHead: row.parentElement?.tagName === 'THEAD',
       }));
       const headRows = all.filter((entry) => entry.inHead);
-      const headerRow = headRows.length > 0 ? headRows[headRows.length - 1] : all[0]?.onlyHeaders ? all[0] : undefined;
+      const headerRow =
+        headRows.length > 0 ? headRows[headRows.length - 1] : all[0]?.onlyHeaders ? all[0] : undefined;
       return {
         headers: headerRow?.texts ?? [],
         rows: all
@@ -87,7 +90,9 @@ export const imagesWithoutAlt = (images: (DomElement & { currentSrc: string; src
         const tag = node.tagName.toLowerCase();
         const parent: DomElement | null = node.parentElement;
         const current: DomElement = node;
-        const sameTag = parent ? Array.from(parent.children).filter((child) => child.tagName === current.tagName) : [current];
+        const sameTag = parent
+          ? Array.from(parent.children).filter((child) => child.tagName === current.tagName)
+          : [current];
         steps.unshift(sameTag.length > 1 ? `${tag}:nth-of-type(${sameTag.indexOf(current) + 1})` : tag);
       }
       return { src: image.currentSrc || image.src, selector: steps.join(' > ') };

@@ -11,7 +11,10 @@ const operation = defineOperation<BrowserHost>();
 const maxChars = z.number().int().min(1).max(1_000_000).default(50_000);
 
 /** The page's visible text (as a reader sees it, not the markup), or that of every element a selector matches. */
-async function visibleText(page: Page, selector: string | undefined): Promise<{ text: string; matched: number }> {
+async function visibleText(
+  page: Page,
+  selector: string | undefined,
+): Promise<{ text: string; matched: number }> {
   if (!selector) return { text: await page.locator('body').innerText(), matched: 1 };
   const texts = await page.locator(selector).allInnerTexts();
   return { text: texts.join('\n\n'), matched: texts.length };
@@ -19,11 +22,17 @@ async function visibleText(page: Page, selector: string | undefined): Promise<{ 
 
 export const pageReadOperations = {
   openPage: operation({
-    description: 'Open a URL in Chromium: final URL after redirects, HTTP status (a 404 is a result, not an error), title, load time.',
+    description:
+      'Open a URL in Chromium: final URL after redirects, HTTP status (a 404 is a result, not an error), title, load time.',
     kind: 'read',
     idempotent: true,
     input: pageInput,
-    output: z.object({ url: z.string(), status: documentStatus, title: z.string(), loadMs: z.number().int() }),
+    output: z.object({
+      url: z.string(),
+      status: documentStatus,
+      title: z.string(),
+      loadMs: z.number().int(),
+    }),
     run: (context, input) =>
       onPage(context, input, async (page, visited) => ({
         url: visited.url,
@@ -33,7 +42,8 @@ export const pageReadOperations = {
       })),
   }),
   extractText: operation({
-    description: 'Visible text of a page, or of the elements a CSS/Playwright selector matches (joined by blank lines).',
+    description:
+      'Visible text of a page, or of the elements a CSS/Playwright selector matches (joined by blank lines).',
     kind: 'read',
     idempotent: true,
     input: pageInput.extend({ selector: z.string().min(1).optional(), maxChars }),
@@ -58,7 +68,8 @@ export const pageReadOperations = {
       }),
   }),
   extractTables: operation({
-    description: 'HTML tables as headers and rows of cell text; selector picks tables or elements containing them (default: every table).',
+    description:
+      'HTML tables as headers and rows of cell text; selector picks tables or elements containing them (default: every table).',
     kind: 'read',
     idempotent: true,
     input: pageInput.extend({

@@ -5,7 +5,10 @@ import { artifactRef, documentStatus, pageInput } from './schemas.js';
 
 const operation = defineOperation<BrowserHost>();
 
-const viewport = z.object({ width: z.number().int().min(200).max(3840), height: z.number().int().min(200).max(4320) });
+const viewport = z.object({
+  width: z.number().int().min(200).max(3840),
+  height: z.number().int().min(200).max(4320),
+});
 
 /** Width and height from a PNG's IHDR chunk, which always follows the 8-byte signature. */
 export function pngSize(png: Uint8Array): { width: number; height: number } {
@@ -23,7 +26,11 @@ export const screenshotOperations = {
     idempotent: true,
     input: pageInput.extend({
       fullPage: z.boolean().default(false).describe('the whole scrollable page instead of the viewport'),
-      viewports: z.array(viewport).min(1).max(10).default([{ width: 1280, height: 800 }]),
+      viewports: z
+        .array(viewport)
+        .min(1)
+        .max(10)
+        .default([{ width: 1280, height: 800 }]),
     }),
     output: z.object({
       url: z.string(),
@@ -47,9 +54,17 @@ export const screenshotOperations = {
           await page.setViewportSize(size);
           const visited = await visit(page, input);
           last = { url: visited.url, status: visited.status };
-          const png = await page.screenshot({ type: 'png', fullPage: input.fullPage, animations: 'disabled' });
+          const png = await page.screenshot({
+            type: 'png',
+            fullPage: input.fullPage,
+            animations: 'disabled',
+          });
           await page.close();
-          const ref = await context.saveArtifact(`${fileSafe(visited.url)}-${size.width}x${size.height}.png`, png, 'image/png');
+          const ref = await context.saveArtifact(
+            `${fileSafe(visited.url)}-${size.width}x${size.height}.png`,
+            png,
+            'image/png',
+          );
           screenshots.push({ ...ref, ...pngSize(png), viewport: size });
           context.heartbeat({ screenshots: screenshots.length, of: input.viewports.length });
         }
