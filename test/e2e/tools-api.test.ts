@@ -4,6 +4,8 @@ import { eventually, startTestPlatform, type TestPlatform } from '../harness/tes
 
 let platform: TestPlatform;
 let moto: Awaited<ReturnType<typeof startMoto>>;
+/** An admin of a tenant of this file's own: stored credentials are per tenant, and other files share the database. */
+let key: string;
 
 interface ToolView {
   id: string;
@@ -15,9 +17,9 @@ interface ToolView {
 }
 
 async function runJob(body: unknown) {
-  const created = (await (await platform.call('/v1/jobs', { method: 'POST', json: body })).json()) as { id: string };
+  const created = (await (await platform.call('/v1/jobs', { method: 'POST', key, json: body })).json()) as { id: string };
   return eventually(async () => {
-    const job = (await (await platform.call(`/v1/jobs/${created.id}`)).json()) as {
+    const job = (await (await platform.call(`/v1/jobs/${created.id}`, { key })).json()) as {
       status: string;
       result?: unknown;
       error?: { message: string; type?: string };
@@ -30,6 +32,10 @@ const secret = 'moto-secret-that-must-never-be-shown';
 
 beforeAll(async () => {
   [platform, moto] = await Promise.all([startTestPlatform(), startMoto()]);
+  const tenant = `tools-${Date.now()}`;
+  await platform.call('/v1/tenants', { method: 'POST', json: { id: tenant, name: 'Tools API test' } });
+  const created = await platform.call('/v1/api-keys', { method: 'POST', json: { name: 'admin', role: 'admin', tenantId: tenant } });
+  key = ((await created.json()) as { key: string }).key;
 });
 afterAll(async () => {
   await platform?.stop();
@@ -38,7 +44,7 @@ afterAll(async () => {
 
 describe('tools through the API', () => {
   it('lists every adapter with its operations as JSON Schema, and what is missing to configure it', async () => {
-    const { tools } = (await (await platform.call('/v1/tools')).json()) as { tools: ToolView[] };
+    const { tools } = (await (await platform.call('/v1/tools', { key })).json()) as { tools: ToolView[] };
     const aws = tools.find((tool) => tool.id === 'aws');
     expect(aws?.configured).toBe(false);
     expect(aws?.missing).toEqual(expect.arrayContaining(['accessKeyId (AWS_ACCESS_KEY_ID)', 'secretAccessKey (AWS_SECRET_ACCESS_KEY)']));
@@ -59,36 +65,37 @@ describe('tools through the API', () => {
   it("stores a tenant's credentials encrypted, uses them, checks reachability and never shows them", async () => {
     const put = await platform.call('/v1/tools/aws/credentials', {
       method: 'PUT',
+      key,
       json: { region: 'us-east-1', accessKeyId: 'AKIATENANTKEY0000001', secretAccessKey: secret, endpoint: moto.endpoint },
     });
     expect(put.status).toBe(204);
     const { rows } = await platform.resources.pool.query<{ ciphertext: Buffer }>(
-      "select ciphertext from tool_credentials where tool = 'aws'",
+      "select ciphertext from tool_credentials where tool = 'aws' and tenant_id like 'tools-%'",
     );
     expect(rows[0]?.ciphertext.toString('latin1')).not.toContain(secret);
 
-    const view = (await (await platform.call('/v1/tools/aws?check=true')).json()) as ToolView;
+    const view = (await (await platform.call('/v1/tools/aws?check=true', { key })).json()) as ToolView;
     expect(view).toMatchObject({ configured: true, credentialSource: 'tenant', reachable: true });
     expect(JSON.stringify(view)).not.toContain(secret);
 
     const job = await runJob({ type: 'tool.invoke', input: { tool: 'aws', operation: 'describeInstances', input: {} } });
     expect(job).toMatchObject({ status: 'completed', result: { instances: [] } });
 
-    expect((await platform.call('/v1/tools/aws/credentials', { method: 'DELETE' })).status).toBe(204);
-    expect(((await (await platform.call('/v1/tools/aws')).json()) as ToolView).configured).toBe(false);
+    expect((await platform.call('/v1/tools/aws/credentials', { method: 'DELETE', key })).status).toBe(204);
+    expect(((await (await platform.call('/v1/tools/aws', { key })).json()) as ToolView).configured).toBe(false);
   });
 
   it('rejects credentials that do not fit the adapter with 422 naming the field, and unknown tools with 404', async () => {
-    const bad = await platform.call('/v1/tools/aws/credentials', { method: 'PUT', json: { accessKeyId: 'x' } });
+    const bad = await platform.call('/v1/tools/aws/credentials', { method: 'PUT', key, json: { accessKeyId: 'x' } });
     expect(bad.status).toBe(422);
     expect(((await bad.json()) as { errors: { path: string }[] }).errors.map((error) => error.path)).toContain('secretAccessKey');
     expect((await platform.call('/v1/tools/nope')).status).toBe(404);
   });
 
   it('lets only admins store credentials', async () => {
-    const created = await platform.call('/v1/api-keys', { method: 'POST', json: { name: 'op', role: 'operator' } });
-    const { key } = (await created.json()) as { key: string };
-    const response = await platform.call('/v1/tools/aws/credentials', { method: 'PUT', key, json: {} });
+    const created = await platform.call('/v1/api-keys', { method: 'POST', key, json: { name: 'op', role: 'operator' } });
+    const operator = ((await created.json()) as { key: string }).key;
+    const response = await platform.call('/v1/tools/aws/credentials', { method: 'PUT', key: operator, json: {} });
     expect(response.status).toBe(403);
   });
 });
