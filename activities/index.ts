@@ -1,5 +1,6 @@
 import type { Resources } from '../core/resources.js';
 import { createInvokeTool } from './invoke-tool.js';
+import { createProjectActivities } from './projects.js';
 import { createRunJob } from './run-job.js';
 
 /**
@@ -10,6 +11,7 @@ export function createActivities(resources: Resources) {
   return {
     runJob: createRunJob(resources),
     invokeTool: createInvokeTool(resources),
+    ...createProjectActivities(resources),
   };
 }
 

@@ -1,6 +1,8 @@
 import { awsAdapter } from './aws/index.js';
 import type { AnyAdapter } from './core/define-adapter.js';
+import { jiraAdapter } from './jira/index.js';
+import { planeAdapter } from './plane/index.js';
 import { playwrightAdapter } from './playwright/index.js';
 
 /** Every tool SomaGent can call, in the order GET /v1/tools lists them. */
-export const adapters: AnyAdapter[] = [awsAdapter, playwrightAdapter];
+export const adapters: AnyAdapter[] = [awsAdapter, playwrightAdapter, jiraAdapter, planeAdapter];

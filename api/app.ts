@@ -12,6 +12,7 @@ import { HttpProblem, problems } from './problem.js';
 import { healthRoutes } from './routes/health.js';
 import { identityRoutes } from './routes/identity.js';
 import { jobRoutes } from './routes/jobs.js';
+import { projectRoutes } from './routes/projects.js';
 import { toolRoutes } from './routes/tools.js';
 
 const version = '0.1.0';
@@ -122,6 +123,7 @@ export function createApp(resources: Resources, jwt: JwtVerifier | undefined): E
     ...identityRoutes,
     ...jobRoutes,
     ...toolRoutes,
+    ...projectRoutes,
   ]);
   const document = buildOpenApiDocument(registry);
 

@@ -22,6 +22,8 @@ export interface RouteContext<P, Q, H, B> {
 }
 
 export interface RouteResult {
+  /** Set when the handler wrote the response itself (streams). */
+  handled?: boolean;
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
@@ -145,6 +147,7 @@ export function mountRoutes(
         req,
         res,
       });
+      if (result.handled) return;
       for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
       if (result.body === undefined) res.status(result.status).end();
       else res.status(result.status).json(result.body);

@@ -1,1 +1,2 @@
 export { jobWorkflow } from './job.js';
+export { kamachiqProject } from './project/kamachiq-project.js';

@@ -77,8 +77,9 @@ export class ToolRuntime {
     this.limiter = new SharedRateLimiter(deps.redis);
   }
 
+  /** The adapters, in registry order (the same array each time, so callers can cache by it). */
   list(): AnyAdapter[] {
-    return [...this.adapters.values()];
+    return this.deps.adapters;
   }
 
   get(tool: string): AnyAdapter | undefined {
