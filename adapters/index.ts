@@ -1,8 +1,19 @@
 import { awsAdapter } from './aws/index.js';
+import { confluenceAdapter } from './confluence/index.js';
 import type { AnyAdapter } from './core/define-adapter.js';
+import { discordAdapter } from './discord/index.js';
+import { gitlabAdapter } from './gitlab/index.js';
 import { jiraAdapter } from './jira/index.js';
 import { planeAdapter } from './plane/index.js';
 import { playwrightAdapter } from './playwright/index.js';
 
 /** Every tool SomaGent can call, in the order GET /v1/tools lists them. */
-export const adapters: AnyAdapter[] = [awsAdapter, playwrightAdapter, jiraAdapter, planeAdapter];
+export const adapters: AnyAdapter[] = [
+  awsAdapter,
+  playwrightAdapter,
+  jiraAdapter,
+  planeAdapter,
+  discordAdapter,
+  confluenceAdapter,
+  gitlabAdapter,
+];
