@@ -9,16 +9,23 @@ import { activityHooks, withPulse } from './invoke-tool.js';
 
 /** The activities of the project workflow: planning, compensation and the report. */
 export function createProjectActivities(resources: Resources) {
-
   return {
     async planProject(request: PlanRequest & { tenantId: string }): Promise<Plan> {
       const tools = await Promise.all(
         resources.tools.list().map(async (adapter) => {
           const state = await resources.tools.credentials(request.tenantId, adapter);
-          return { id: adapter.id, configured: state.configured, ...(state.configured ? {} : { missing: state.missing }) };
+          return {
+            id: adapter.id,
+            configured: state.configured,
+            ...(state.configured ? {} : { missing: state.missing }),
+          };
         }),
       );
-      return planDeterministically(request, capsuleLibrary(resources.tools.list()), tools);
+      return planDeterministically(
+        request,
+        capsuleLibrary(resources.tools.list(), resources.config.SOMAGENT_CAPSULES_DIR),
+        tools,
+      );
     },
 
     /**
@@ -54,24 +61,38 @@ export function createProjectActivities(resources: Resources) {
       return { compensated: true, uses: `${tool}.${compensation.operation}` };
     },
 
-    async saveProjectReport(request: { projectId: string; tenantId: string; state: ProjectState }): Promise<void> {
+    async saveProjectReport(request: {
+      projectId: string;
+      tenantId: string;
+      state: ProjectState;
+    }): Promise<void> {
       const { state } = request;
       const tasks = Object.entries(state.tasks).map(([id, task]) => ({
         id,
         uses: state.plan?.tasks.find((planned) => planned.id === id)?.uses,
         ...task,
-        durationMs: task.startedAt && task.finishedAt ? Date.parse(task.finishedAt) - Date.parse(task.startedAt) : undefined,
+        durationMs:
+          task.startedAt && task.finishedAt
+            ? Date.parse(task.finishedAt) - Date.parse(task.startedAt)
+            : undefined,
       }));
       const { rows } = await resources.pool.query<{ calls: string }>(
         'select count(*) as calls from tool_calls where tenant_id = $1 and workflow_id = $2',
         [request.tenantId, request.projectId],
       );
-      const report = { status: state.status, tasks, outputs: state.outputs ?? {}, calls: Number(rows[0]?.calls ?? 0), error: state.error };
+      const report = {
+        status: state.status,
+        tasks,
+        outputs: state.outputs ?? {},
+        calls: Number(rows[0]?.calls ?? 0),
+        error: state.error,
+      };
       const updated = await resources.pool.query(
         'update projects set report = $3, finished_at = now() where id = $1 and tenant_id = $2',
         [request.projectId, request.tenantId, JSON.stringify(report)],
       );
-      if (updated.rowCount === 0) throw ApplicationFailure.nonRetryable(`no project record ${request.projectId}`);
+      if (updated.rowCount === 0)
+        throw ApplicationFailure.nonRetryable(`no project record ${request.projectId}`);
     },
   };
 }

@@ -3,19 +3,32 @@ import { condition, resolveTemplates, type ExpressionScope } from './expressions
 
 const scope: ExpressionScope = {
   inputs: { url: 'http://x.test/', name: 'Lumen' },
-  steps: { links: { status: 'completed', output: { broken: 2, links: [{ href: 'a', ok: false }, { href: 'b', ok: true }] } } },
+  steps: {
+    links: {
+      status: 'completed',
+      output: {
+        broken: 2,
+        links: [
+          { href: 'a', ok: false },
+          { href: 'b', ok: true },
+        ],
+      },
+    },
+  },
   tools: { linear: { configured: false }, playwright: { configured: true } },
 };
 
 describe('capsule expressions', () => {
   it('keeps the type of a whole-value expression and interpolates inside text', async () => {
-    expect(await resolveTemplates({ url: '${{ inputs.url }}', n: '${{ steps.links.output.broken }}' }, scope)).toEqual({
+    expect(
+      await resolveTemplates({ url: '${{ inputs.url }}', n: '${{ steps.links.output.broken }}' }, scope),
+    ).toEqual({
       url: 'http://x.test/',
       n: 2,
     });
-    expect(await resolveTemplates('Project ${{ inputs.name }}: ${{ steps.links.output.broken }} broken', scope)).toBe(
-      'Project Lumen: 2 broken',
-    );
+    expect(
+      await resolveTemplates('Project ${{ inputs.name }}: ${{ steps.links.output.broken }} broken', scope),
+    ).toBe('Project Lumen: 2 broken');
     expect(await resolveTemplates(['${{ steps.links.output.links[ok=false].href }}'], scope)).toEqual(['a']);
   });
 
@@ -25,6 +38,8 @@ describe('capsule expressions', () => {
   });
 
   it('says which expression failed', async () => {
-    await expect(resolveTemplates('${{ inputs.( }}', scope)).rejects.toThrow(/expression "inputs\.\(" failed/);
+    await expect(resolveTemplates('${{ inputs.( }}', scope)).rejects.toThrow(
+      /expression "inputs\.\(" failed/,
+    );
   });
 });

@@ -35,7 +35,9 @@ export async function resolveTemplates(value: unknown, scope: ExpressionScope): 
     let last = 0;
     for (const match of value.matchAll(embedded)) {
       const resolved = await evaluate(match[1] ?? '', scope);
-      result += value.slice(last, match.index) + (typeof resolved === 'string' ? resolved : JSON.stringify(resolved ?? ''));
+      result +=
+        value.slice(last, match.index) +
+        (typeof resolved === 'string' ? resolved : JSON.stringify(resolved ?? ''));
       last = (match.index ?? 0) + match[0].length;
     }
     return result + value.slice(last);
@@ -43,7 +45,9 @@ export async function resolveTemplates(value: unknown, scope: ExpressionScope): 
   if (Array.isArray(value)) return Promise.all(value.map((element) => resolveTemplates(element, scope)));
   if (value && typeof value === 'object') {
     const entries = await Promise.all(
-      Object.entries(value).map(async ([key, element]) => [key, await resolveTemplates(element, scope)] as const),
+      Object.entries(value).map(
+        async ([key, element]) => [key, await resolveTemplates(element, scope)] as const,
+      ),
     );
     return Object.fromEntries(entries);
   }

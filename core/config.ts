@@ -41,6 +41,7 @@ export const configSchema = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'must be a size such as 512kb or 1mb')
     .default('1mb'),
+  SOMAGENT_CAPSULES_DIR: optionalString,
   SOMAGENT_CREDENTIALS_KEY: optionalString.refine(
     (value) => value === undefined || Buffer.from(value, 'base64').length === 32,
     { message: 'must be 32 random bytes in base64 (openssl rand -base64 32)' },

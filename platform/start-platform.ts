@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createApp } from '../api/app.js';
-import { syncBuiltinCapsules } from '../capsules/repository.js';
+import { capsuleLibrary } from '../capsules/library.js';
+import { syncCapsules } from '../capsules/repository.js';
 import type { Config } from '../core/config.js';
 import { migrate } from '../core/db/migrate.js';
 import type { Logger } from '../core/logger.js';
@@ -65,7 +66,7 @@ export async function startPlatform(
     const { resources } = opened;
     await ensureNamespace(resources.temporal, logger);
     const { adminKeyFile } = await bootstrapIdentity(config, resources.pool, logger);
-    await syncBuiltinCapsules(resources.pool, resources.tools.list());
+    await syncCapsules(resources.pool, capsuleLibrary(resources.tools.list(), config.SOMAGENT_CAPSULES_DIR));
 
     let worker: Worker | undefined;
     if (runWorker) {

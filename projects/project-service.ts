@@ -66,7 +66,12 @@ export async function startProject(
   let row = inserted.rows[0];
   const replayed = !row;
   if (!row) {
-    row = (await resources.pool.query<ProjectRow>('select * from projects where tenant_id = $1 and idempotency_key = $2', [tenantId, options.idempotencyKey])).rows[0];
+    row = (
+      await resources.pool.query<ProjectRow>(
+        'select * from projects where tenant_id = $1 and idempotency_key = $2',
+        [tenantId, options.idempotencyKey],
+      )
+    ).rows[0];
     if (!row) throw new Error('idempotent project vanished');
     if (row.request_hash !== hash) throw new ProjectIdempotencyConflict();
   }
@@ -96,14 +101,30 @@ export async function startProject(
 }
 
 /** The tenant's project: live state from the workflow while it runs, its final state and report after. */
-export async function getProject(resources: Resources, tenantId: string, id: string): Promise<ProjectView | undefined> {
-  const row = (await resources.pool.query<ProjectRow>('select * from projects where id = $1 and tenant_id = $2', [id, tenantId])).rows[0];
+export async function getProject(
+  resources: Resources,
+  tenantId: string,
+  id: string,
+): Promise<ProjectView | undefined> {
+  const row = (
+    await resources.pool.query<ProjectRow>('select * from projects where id = $1 and tenant_id = $2', [
+      id,
+      tenantId,
+    ])
+  ).rows[0];
   if (!row) return undefined;
-  const base = { id: row.id, brief: row.brief, createdAt: row.created_at.toISOString(), links: links(resources, row.id), ...(row.report ? { report: row.report } : {}) };
+  const base = {
+    id: row.id,
+    brief: row.brief,
+    createdAt: row.created_at.toISOString(),
+    links: links(resources, row.id),
+    ...(row.report ? { report: row.report } : {}),
+  };
   const handle = resources.temporal.workflow.getHandle<typeof kamachiqProject>(row.id);
   try {
     const description = await handle.describe();
-    const state = description.status.name === 'RUNNING' ? await handle.query(projectQuery) : await handle.result();
+    const state =
+      description.status.name === 'RUNNING' ? await handle.query(projectQuery) : await handle.result();
     return { ...state, ...base };
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return { status: 'planning', tasks: {}, ...base };
@@ -111,7 +132,11 @@ export async function getProject(resources: Resources, tenantId: string, id: str
   }
 }
 
-export async function listProjects(resources: Resources, tenantId: string, options: { limit: number; before?: string }) {
+export async function listProjects(
+  resources: Resources,
+  tenantId: string,
+  options: { limit: number; before?: string },
+) {
   const { rows } = await resources.pool.query<ProjectRow>(
     `select * from projects where tenant_id = $1 and ($2::timestamptz is null or created_at < $2)
      order by created_at desc limit $3`,

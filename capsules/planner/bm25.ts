@@ -11,7 +11,8 @@ export function bm25Scores(query: string, documents: string[], k1 = 1.2, b = 0.7
   const docs = documents.map(tokenize);
   const averageLength = docs.reduce((sum, words) => sum + words.length, 0) / Math.max(1, docs.length);
   const documentFrequency = new Map<string, number>();
-  for (const words of docs) for (const word of new Set(words)) documentFrequency.set(word, (documentFrequency.get(word) ?? 0) + 1);
+  for (const words of docs)
+    for (const word of new Set(words)) documentFrequency.set(word, (documentFrequency.get(word) ?? 0) + 1);
   const terms = [...new Set(tokenize(query))];
   return docs.map((words) => {
     const frequency = new Map<string, number>();

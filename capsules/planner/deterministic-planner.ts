@@ -24,12 +24,21 @@ const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
 
 /** The text a capsule is ranked on: what it is, its tags, and the tools its steps use. */
 const capsuleText = (capsule: Capsule) =>
-  [capsule.title, capsule.description, ...capsule.tags, ...capsule.steps.map((step) => step.uses.split('.')[0] ?? '')].join(' ');
+  [
+    capsule.title,
+    capsule.description,
+    ...capsule.tags,
+    ...capsule.steps.map((step) => step.uses.split('.')[0] ?? ''),
+  ].join(' ');
 
 /** Tool ids named in the brief (by id or by a title word such as "Slack" or "EC2"). */
 function toolsNamed(brief: string, tools: ToolState[]): string[] {
   const words = new Set(tokenize(brief));
-  const aliases: Record<string, string[]> = { aws: ['aws', 'ec2'], kubernetes: ['kubernetes', 'k8s'], playwright: ['playwright', 'screenshot', 'screenshots'] };
+  const aliases: Record<string, string[]> = {
+    aws: ['aws', 'ec2'],
+    kubernetes: ['kubernetes', 'k8s'],
+    playwright: ['playwright', 'screenshot', 'screenshots'],
+  };
   return tools.map((tool) => tool.id).filter((id) => (aliases[id] ?? [id]).some((alias) => words.has(alias)));
 }
 
@@ -40,14 +49,18 @@ function resolveInputs(capsule: Capsule, extracted: ExtractedValues, given: Reco
   for (const [name, property] of Object.entries(properties)) {
     const from = property['x-from'];
     const value = from ? extracted[from] : undefined;
-    if (value !== undefined && !(typeof value === 'object' && Object.keys(value).length === 0)) inputs[name] = value;
+    if (value !== undefined && !(typeof value === 'object' && Object.keys(value).length === 0))
+      inputs[name] = value;
   }
   Object.assign(inputs, given);
   const validate = ajv.compile(capsule.inputs);
   const problems: string[] = [];
   if (!validate(inputs)) {
     for (const error of validate.errors ?? []) {
-      const field = error.params && 'missingProperty' in error.params ? String(error.params.missingProperty) : error.instancePath.slice(1);
+      const field =
+        error.params && 'missingProperty' in error.params
+          ? String(error.params.missingProperty)
+          : error.instancePath.slice(1);
       problems.push(
         error.keyword === 'required'
           ? `input "${field}" of ${capsule.id} was not found in the brief: pass it in inputs.${field}`
@@ -88,7 +101,11 @@ function tasksOf(capsule: Capsule, prefix: string | undefined): PlanTask[] {
  * capsules for tools the brief names that the best one does not use, fills inputs from the
  * brief by clear rules, and says what is missing instead of guessing.
  */
-export function planDeterministically(request: PlanRequest, library: LoadedCapsule[], tools: ToolState[]): Plan {
+export function planDeterministically(
+  request: PlanRequest,
+  library: LoadedCapsule[],
+  tools: ToolState[],
+): Plan {
   const notes: string[] = [];
   const missing: string[] = [];
   let chosen: { capsule: Capsule; score?: number }[] = [];
@@ -98,7 +115,10 @@ export function planDeterministically(request: PlanRequest, library: LoadedCapsu
     if (found) chosen = [{ capsule: found.capsule }];
     else missing.push(`no capsule "${request.capsule}"`);
   } else {
-    const scores = bm25Scores(request.brief, library.map((entry) => capsuleText(entry.capsule)));
+    const scores = bm25Scores(
+      request.brief,
+      library.map((entry) => capsuleText(entry.capsule)),
+    );
     const ranked = library
       .map((entry, index) => ({ capsule: entry.capsule, score: scores[index] ?? 0 }))
       .filter((entry) => entry.score > 0)
@@ -110,7 +130,10 @@ export function planDeterministically(request: PlanRequest, library: LoadedCapsu
       chosen = [best];
       const covered = new Set(best.capsule.steps.map((step) => step.uses.split('.')[0]));
       for (const tool of toolsNamed(request.brief, tools).filter((id) => !covered.has(id))) {
-        const extra = ranked.find((entry) => !chosen.includes(entry) && entry.capsule.steps.some((step) => step.uses.startsWith(`${tool}.`)));
+        const extra = ranked.find(
+          (entry) =>
+            !chosen.includes(entry) && entry.capsule.steps.some((step) => step.uses.startsWith(`${tool}.`)),
+        );
         if (extra) {
           chosen.push(extra);
           for (const step of extra.capsule.steps) covered.add(step.uses.split('.')[0]);
@@ -129,7 +152,9 @@ export function planDeterministically(request: PlanRequest, library: LoadedCapsu
   const outputs: Record<string, string> = {};
   for (const { capsule } of chosen) {
     for (const [name, template] of Object.entries(capsule.outputs)) {
-      outputs[composed ? `${capsule.id}.${name}` : name] = composed ? prefixStepReferences(template, capsule.id) : template;
+      outputs[composed ? `${capsule.id}.${name}` : name] = composed
+        ? prefixStepReferences(template, capsule.id)
+        : template;
     }
     const resolved = resolveInputs(capsule, extracted, request.inputs ?? {});
     missing.push(...resolved.problems);
@@ -145,21 +170,35 @@ export function planDeterministically(request: PlanRequest, library: LoadedCapsu
   }
   const planTools: PlanTool[] = [...used.entries()].map(([id, required]) => {
     const state = tools.find((tool) => tool.id === id);
-    return { id, required, configured: state?.configured ?? false, ...(state?.missing ? { missing: state.missing } : {}) };
+    return {
+      id,
+      required,
+      configured: state?.configured ?? false,
+      ...(state?.missing ? { missing: state.missing } : {}),
+    };
   });
   for (const tool of planTools) {
     if (tool.required && !tool.configured) {
-      missing.push(`tool ${tool.id} is not configured${tool.missing?.length ? `: set ${tool.missing.join(', ')}` : ''}`);
+      missing.push(
+        `tool ${tool.id} is not configured${tool.missing?.length ? `: set ${tool.missing.join(', ')}` : ''}`,
+      );
     }
   }
-  if (tasks.some((task) => task.forEach)) notes.push('tasks with forEach run once per element; the estimate counts one call each');
+  if (tasks.some((task) => task.forEach))
+    notes.push('tasks with forEach run once per element; the estimate counts one call each');
 
-  const budgets = chosen.map(({ capsule }) => capsule.policies.budget.maxCalls).filter((n): n is number => n !== undefined);
+  const budgets = chosen
+    .map(({ capsule }) => capsule.policies.budget.maxCalls)
+    .filter((n): n is number => n !== undefined);
   const environments = chosen.map(({ capsule }) => capsule.policies.allowedEnvironments);
   return {
     version: 1,
     brief: request.brief,
-    capsules: chosen.map(({ capsule, score }) => ({ id: capsule.id, version: capsule.version, ...(score ? { score: Number(score.toFixed(3)) } : {}) })),
+    capsules: chosen.map(({ capsule, score }) => ({
+      id: capsule.id,
+      version: capsule.version,
+      ...(score ? { score: Number(score.toFixed(3)) } : {}),
+    })),
     inputs,
     tasks,
     outputs,

@@ -16,13 +16,26 @@ export interface ExtractedValues {
   count?: number;
 }
 
-const numberWords: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
+const numberWords: Record<string, number> = {
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+};
 
 export function extractValues(brief: string): ExtractedValues {
   const values: ExtractedValues = { tags: {} };
   const url = /\bhttps?:\/\/[^\s'"<>)]+/.exec(brief)?.[0];
   if (url) values.url = url.replace(/[.,;:]+$/, '');
-  const name = /\b(?:called|named)\s+['"“]?([A-Za-z0-9][\w.-]*)/.exec(brief)?.[1] ?? /['"“‘]([A-Za-z0-9][\w .-]{0,60})['"”’]/.exec(brief)?.[1];
+  const name =
+    /\b(?:called|named)\s+['"“]?([A-Za-z0-9][\w.-]*)/.exec(brief)?.[1] ??
+    /['"“‘]([A-Za-z0-9][\w .-]{0,60})['"”’]/.exec(brief)?.[1];
   if (name) values.name = name;
   const repo = /\b(?:repo(?:sitory)?\s+)([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)/.exec(brief)?.[1];
   if (repo) values.repo = repo;
@@ -39,7 +52,10 @@ export function extractValues(brief: string): ExtractedValues {
   if (namespace) values.namespace = namespace;
   const fileKey = /\bfile\s+([A-Za-z0-9]{6,})\b/.exec(brief)?.[1];
   if (fileKey) values.fileKey = fileKey;
-  const count = /\b(?:first\s+)?(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:\w+\s+)?(?:issues|tickets|tasks|items)\b/i.exec(brief)?.[1];
+  const count =
+    /\b(?:first\s+)?(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:\w+\s+)?(?:issues|tickets|tasks|items)\b/i.exec(
+      brief,
+    )?.[1];
   if (count) values.count = numberWords[count.toLowerCase()] ?? Number(count);
   return values;
 }

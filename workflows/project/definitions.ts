@@ -2,14 +2,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Plan } from '../../capsules/plan.js';
 
 export type ProjectStatus =
-  | 'planning'
-  | 'awaiting_approval'
-  | 'running'
-  | 'paused'
-  | 'completed'
-  | 'failed'
-  | 'cancelled'
-  | 'expired';
+  'planning' | 'awaiting_approval' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'expired';
 
 export type TaskStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped' | 'compensated';
 
@@ -55,7 +48,10 @@ export interface ApprovalRequest {
 /** Signals, queries and updates of the project workflow; the API imports these same definitions. */
 export const projectQuery = defineQuery<ProjectState>('project');
 export const approveUpdate = defineUpdate<ProjectState, [ApprovalRequest]>('approve');
-export const rejectUpdate = defineUpdate<ProjectState, [{ by: string; role: ApprovalRequest['role']; reason: string }]>('reject');
+export const rejectUpdate = defineUpdate<
+  ProjectState,
+  [{ by: string; role: ApprovalRequest['role']; reason: string }]
+>('reject');
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 export const cancelSignal = defineSignal<[{ by: string; reason?: string }]>('cancel');

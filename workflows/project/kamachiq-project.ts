@@ -8,7 +8,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
-import { condition as evaluateCondition, resolveTemplates, type ExpressionScope } from '../../capsules/expressions.js';
+import {
+  condition as evaluateCondition,
+  resolveTemplates,
+  type ExpressionScope,
+} from '../../capsules/expressions.js';
 import type { PlanTask } from '../../capsules/plan.js';
 import { searchAttributes } from '../../temporal-config/search-attributes.js';
 import {
@@ -90,10 +94,13 @@ export async function kamachiqProject(input: ProjectInput): Promise<ProjectState
     },
     {
       validator: (request) => {
-        if (state.status !== 'awaiting_approval') throw new Error(`the project is ${state.status}, not awaiting approval`);
+        if (state.status !== 'awaiting_approval')
+          throw new Error(`the project is ${state.status}, not awaiting approval`);
         if (request.role === 'member') throw new Error('approving needs the operator or admin role');
         if (request.planVersion !== state.plan?.version) {
-          throw new Error(`plan version ${request.planVersion} is not the current one (${state.plan?.version})`);
+          throw new Error(
+            `plan version ${request.planVersion} is not the current one (${state.plan?.version})`,
+          );
         }
       },
     },
@@ -106,7 +113,8 @@ export async function kamachiqProject(input: ProjectInput): Promise<ProjectState
     },
     {
       validator: (request) => {
-        if (state.status !== 'awaiting_approval') throw new Error(`the project is ${state.status}, not awaiting approval`);
+        if (state.status !== 'awaiting_approval')
+          throw new Error(`the project is ${state.status}, not awaiting approval`);
         if (request.role === 'member') throw new Error('rejecting needs the operator or admin role');
       },
     },
@@ -115,7 +123,11 @@ export async function kamachiqProject(input: ProjectInput): Promise<ProjectState
   // The report is written before the status turns final, so whoever sees the final status finds the report.
   const finish = async (status: ProjectStatus, error?: string): Promise<ProjectState> => {
     if (error) state.error = error;
-    await saveProjectReport({ projectId: input.projectId, tenantId: input.tenantId, state: { ...state, status } });
+    await saveProjectReport({
+      projectId: input.projectId,
+      tenantId: input.tenantId,
+      state: { ...state, status },
+    });
     setStatus(status);
     return state;
   };
@@ -138,7 +150,10 @@ export async function kamachiqProject(input: ProjectInput): Promise<ProjectState
   if (!state.approval) {
     if (plan.missing.length > 0) return finish('failed', `the plan cannot run: ${plan.missing.join('; ')}`);
     if (plan.policies.maxCalls !== undefined && plan.estimatedCalls > plan.policies.maxCalls) {
-      return finish('failed', `the plan needs ${plan.estimatedCalls} calls; the budget allows ${plan.policies.maxCalls}`);
+      return finish(
+        'failed',
+        `the plan needs ${plan.estimatedCalls} calls; the budget allows ${plan.policies.maxCalls}`,
+      );
     }
     if (input.autoApprove && !plan.policies.requiresReview) {
       state.approval = { by: 'policy:autoApprove', at: new Date().toISOString(), planVersion: plan.version };
@@ -149,7 +164,8 @@ export async function kamachiqProject(input: ProjectInput): Promise<ProjectState
         `${input.approvalTimeoutSeconds ?? DEFAULT_APPROVAL_TIMEOUT_SECONDS} seconds`,
       );
       if (!decided) return finish('expired', 'nobody approved the plan in time');
-      if (state.rejection) return finish('cancelled', `rejected by ${state.rejection.by}: ${state.rejection.reason}`);
+      if (state.rejection)
+        return finish('cancelled', `rejected by ${state.rejection.by}: ${state.rejection.reason}`);
       if (cancelled) return finish('cancelled', `cancelled by ${cancelled.by}`);
     }
   }
@@ -159,7 +175,9 @@ export async function kamachiqProject(input: ProjectInput): Promise<ProjectState
   const configured = Object.fromEntries(plan.tools.map((tool) => [tool.id, { configured: tool.configured }]));
   const scope = (): ExpressionScope => ({
     inputs: plan.inputs,
-    steps: Object.fromEntries(Object.entries(state.tasks).map(([id, task]) => [id, { status: task.status, output: task.output }])),
+    steps: Object.fromEntries(
+      Object.entries(state.tasks).map(([id, task]) => [id, { status: task.status, output: task.output }]),
+    ),
     tools: configured,
   });
   const running = new Map<string, Promise<void>>();
@@ -170,29 +188,61 @@ export async function kamachiqProject(input: ProjectInput): Promise<ProjectState
     state.tasks[task.id] = taskState;
     try {
       if (task.if && !(await evaluateCondition(task.if, scope()))) {
-        state.tasks[task.id] = { ...taskState, status: 'skipped', reason: `condition "${task.if}" was false`, finishedAt: new Date().toISOString() };
+        state.tasks[task.id] = {
+          ...taskState,
+          status: 'skipped',
+          reason: `condition "${task.if}" was false`,
+          finishedAt: new Date().toISOString(),
+        };
         return;
       }
       const [tool = '', operation = ''] = task.uses.split('.');
       const invoke = toolActivity(task);
       let output: unknown;
       if (task.forEach) {
-        const items = await resolveTemplates(`\${{ ${task.forEach.replace(/^\s*\$\{\{|\}\}\s*$/g, '')} }}`, scope());
+        const items = await resolveTemplates(
+          `\${{ ${task.forEach.replace(/^\s*\$\{\{|\}\}\s*$/g, '')} }}`,
+          scope(),
+        );
         const list = Array.isArray(items) ? items : items === undefined ? [] : [items];
         output = [];
         for (const [index, item] of list.entries()) {
           const params = await resolveTemplates(task.with, { ...scope(), item });
-          const result = await invoke({ tenantId: input.tenantId, tool, operation, input: params, idempotencyKey: `${workflowInfo().workflowId}:${task.id}[${index}]` });
+          const result = await invoke({
+            tenantId: input.tenantId,
+            tool,
+            operation,
+            input: params,
+            idempotencyKey: `${workflowInfo().workflowId}:${task.id}[${index}]`,
+          });
           (output as unknown[]).push(result.output);
         }
       } else {
         const params = await resolveTemplates(task.with, scope());
-        output = (await invoke({ tenantId: input.tenantId, tool, operation, input: params, idempotencyKey: `${workflowInfo().workflowId}:${task.id}` })).output;
+        output = (
+          await invoke({
+            tenantId: input.tenantId,
+            tool,
+            operation,
+            input: params,
+            idempotencyKey: `${workflowInfo().workflowId}:${task.id}`,
+          })
+        ).output;
       }
-      state.tasks[task.id] = { ...taskState, status: 'completed', output, finishedAt: new Date().toISOString() };
+      state.tasks[task.id] = {
+        ...taskState,
+        status: 'completed',
+        output,
+        finishedAt: new Date().toISOString(),
+      };
       completionOrder.push(task.id);
     } catch (error) {
-      state.tasks[task.id] = { ...taskState, status: 'failed', error: errorMessage(error), finishedAt: new Date().toISOString() };
+      state.tasks[task.id] = {
+        ...taskState,
+        status: 'failed',
+        error: errorMessage(error),
+        finishedAt: new Date().toISOString(),
+      };
       failure ??= `task ${task.id} failed: ${errorMessage(error)}`;
     }
   };
@@ -206,7 +256,10 @@ export async function kamachiqProject(input: ProjectInput): Promise<ProjectState
         if (current?.status !== 'pending') continue;
         const blocker = task.needs.find((need) => {
           const upstream = state.tasks[need];
-          return upstream?.status === 'failed' || (upstream?.status === 'skipped' && upstream.reason?.startsWith('needs '));
+          return (
+            upstream?.status === 'failed' ||
+            (upstream?.status === 'skipped' && upstream.reason?.startsWith('needs '))
+          );
         });
         if (blocker) {
           state.tasks[task.id] = { status: 'skipped', reason: `needs ${blocker}, which did not complete` };
@@ -253,7 +306,13 @@ export async function kamachiqProject(input: ProjectInput): Promise<ProjectState
         if (task.compensate) {
           const [tool = '', operation = ''] = task.compensate.uses.split('.');
           const params = await resolveTemplates(task.compensate.with, { ...scope(), item: taskState.output });
-          await toolActivity(task)({ tenantId: input.tenantId, tool, operation, input: params, idempotencyKey: `${workflowInfo().workflowId}:${id}:compensate` });
+          await toolActivity(task)({
+            tenantId: input.tenantId,
+            tool,
+            operation,
+            input: params,
+            idempotencyKey: `${workflowInfo().workflowId}:${id}:compensate`,
+          });
         } else {
           const done = await compensateTask({
             tenantId: input.tenantId,
@@ -270,9 +329,15 @@ export async function kamachiqProject(input: ProjectInput): Promise<ProjectState
       }
     }
     for (const task of plan.tasks) {
-      if (state.tasks[task.id]?.status === 'pending') state.tasks[task.id] = { status: 'skipped', reason: cancelled ? 'the project was cancelled' : 'the project failed' };
+      if (state.tasks[task.id]?.status === 'pending')
+        state.tasks[task.id] = {
+          status: 'skipped',
+          reason: cancelled ? 'the project was cancelled' : 'the project failed',
+        };
     }
-    return cancelled ? finish('cancelled', `cancelled by ${cancelled.by}${cancelled.reason ? `: ${cancelled.reason}` : ''}`) : finish('failed', failure);
+    return cancelled
+      ? finish('cancelled', `cancelled by ${cancelled.by}${cancelled.reason ? `: ${cancelled.reason}` : ''}`)
+      : finish('failed', failure);
   }
 
   state.outputs = (await resolveTemplates(plan.outputs, scope())) as Record<string, unknown>;
