@@ -4,8 +4,10 @@ import type { AnyAdapter } from './core/define-adapter.js';
 import { discordAdapter } from './discord/index.js';
 import { gitlabAdapter } from './gitlab/index.js';
 import { jiraAdapter } from './jira/index.js';
+import { notionAdapter } from './notion/index.js';
 import { planeAdapter } from './plane/index.js';
 import { playwrightAdapter } from './playwright/index.js';
+import { slackAdapter } from './slack/index.js';
 
 /** Every tool SomaGent can call, in the order GET /v1/tools lists them. */
 export const adapters: AnyAdapter[] = [
@@ -16,4 +18,6 @@ export const adapters: AnyAdapter[] = [
   discordAdapter,
   confluenceAdapter,
   gitlabAdapter,
+  slackAdapter,
+  notionAdapter,
 ];

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../core/config.js';
 import { MissingToolError } from '../core/system/install.js';
+import { registerProjectCommands } from './commands/project.js';
 import { upCommand } from './commands/up.js';
 
 const program = new Command()
@@ -17,13 +18,17 @@ program
   .option('--no-api', 'do not serve the API from this process')
   .action(upCommand);
 
+registerProjectCommands(program);
+
 try {
   await program.parseAsync();
 } catch (error) {
   if (error instanceof ConfigError || error instanceof MissingToolError) {
     console.error(`somagent: ${error.message}`);
-  } else {
+  } else if (process.argv[2] === 'up') {
     console.error('somagent: failed to start:', error);
+  } else {
+    console.error(`somagent: ${(error as Error).message}`);
   }
   process.exit(1);
 }
