@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { DescribeImagesCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectEc2 } from '../../adapters/aws/client.js';
@@ -13,6 +14,7 @@ import { startMoto } from '../servers/moto.js';
  * instance but before the answer reached it. A new worker retries the activity; the ledger and
  * the idempotency tag must lead it to the instance that exists instead of launching another.
  */
+const capsulesDir = path.join(packageRoot, 'test', 'capsules');
 let api: TestPlatform;
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let proxy: Awaited<ReturnType<typeof startSlowProxy>>;
@@ -29,6 +31,7 @@ function startWorker(taskQueue: string): ChildProcess {
       SOMAGENT_LOG_LEVEL: 'warn',
       TEMPORAL_ADDRESS: servers.temporalAddress,
       TEMPORAL_TASK_QUEUE: taskQueue,
+      SOMAGENT_CAPSULES_DIR: capsulesDir,
       DATABASE_URL: servers.databaseUrl,
       REDIS_URL: servers.redisUrl,
       ...credentials,
@@ -49,7 +52,7 @@ async function instancesTagged(value: string) {
 beforeAll(async () => {
   moto = await startMoto();
   proxy = await startSlowProxy({ host: '127.0.0.1', port: Number(new URL(moto.endpoint).port) }, 4_000);
-  api = await startTestPlatform({}, { worker: false });
+  api = await startTestPlatform({ SOMAGENT_CAPSULES_DIR: capsulesDir }, { worker: false });
 });
 afterAll(async () => {
   for (const worker of workers) worker.kill('SIGKILL');
@@ -101,4 +104,29 @@ describe('a worker killed in the middle of a write', () => {
     );
     expect(rows[0]).toMatchObject({ status: 'completed', attempts: 2 });
   }, 150_000);
+
+  it('lets a project finish on a new worker, with each side effect once', async () => {
+    const taskQueue = api.resources.config.TEMPORAL_TASK_QUEUE;
+    const ec2 = connectEc2({ region: 'us-east-1', accessKeyId: 'x', secretAccessKey: 'y', endpoint: moto.endpoint });
+    const imageId = (await ec2.send(new DescribeImagesCommand({}))).Images?.[0]?.ImageId ?? '';
+    const run = `project-crash-${Date.now()}`;
+    const worker = startWorker(taskQueue);
+    const created = await api.call('/v1/projects', {
+      method: 'POST',
+      json: { brief: 'launch', capsule: 'test-crash-launch', inputs: { imageId, run }, autoApprove: true },
+    });
+    const { id } = (await created.json()) as { id: string };
+    await eventually(async () => ((await instancesTagged(run)).length === 1 ? true : undefined), 60_000);
+    worker.kill('SIGKILL');
+    startWorker(taskQueue);
+    const done = await eventually(async () => {
+      const body = (await (await api.call(`/v1/projects/${id}`)).json()) as { status: string; outputs?: { instanceIds: string[] }; error?: string };
+      return ['completed', 'failed'].includes(body.status) ? body : undefined;
+    }, 120_000);
+    expect(done.error).toBeUndefined();
+    expect(done.status).toBe('completed');
+    const onServer = await instancesTagged(run);
+    expect(onServer).toHaveLength(1);
+    expect(done.outputs?.instanceIds).toEqual([onServer[0]?.InstanceId]);
+  }, 200_000);
 });
