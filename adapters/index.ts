@@ -2,6 +2,7 @@ import { awsAdapter } from './aws/index.js';
 import { confluenceAdapter } from './confluence/index.js';
 import type { AnyAdapter } from './core/define-adapter.js';
 import { discordAdapter } from './discord/index.js';
+import { githubAdapter } from './github/index.js';
 import { gitlabAdapter } from './gitlab/index.js';
 import { jiraAdapter } from './jira/index.js';
 import { notionAdapter } from './notion/index.js';
@@ -13,6 +14,7 @@ import { slackAdapter } from './slack/index.js';
 export const adapters: AnyAdapter[] = [
   awsAdapter,
   playwrightAdapter,
+  githubAdapter,
   jiraAdapter,
   planeAdapter,
   discordAdapter,

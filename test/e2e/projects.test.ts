@@ -177,6 +177,25 @@ describe('KAMACHIQ projects through the API', () => {
     expect(after.count).toBe(before.count);
   });
 
+  it('streams the state as Server-Sent Events until the project ends', async () => {
+    const { id } = (await (
+      await platform.call('/v1/projects', {
+        method: 'POST',
+        json: { brief: 'audit', capsule: 'landing-page-audit', inputs: { url: siteUrl }, autoApprove: true },
+      })
+    ).json()) as { id: string };
+    const response = await platform.call(`/v1/projects/${id}/events`);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const text = await response.text();
+    const events = text
+      .split('\n\n')
+      .filter((block) => block.startsWith('event: state'))
+      .map((block) => JSON.parse(block.slice(block.indexOf('data: ') + 6)) as { status: string });
+    expect(events.length).toBeGreaterThanOrEqual(2);
+    expect(events.at(-1)?.status).toBe('completed');
+    expect(new Set(events.map((event) => event.status))).toContain('running');
+  });
+
   it('fails a brief it cannot understand, saying what is missing', async () => {
     const { id } = (await (
       await platform.call('/v1/projects', {
