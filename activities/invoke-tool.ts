@@ -29,6 +29,8 @@ export async function withPulse<T>(work: () => Promise<T>): Promise<T> {
 export function createInvokeTool(resources: Resources) {
   return async function invokeTool(request: Omit<InvokeRequest, 'workflowId'>): Promise<InvokeResult> {
     const workflowId = Context.current().info.workflowExecution?.workflowId;
-    return withPulse(() => resources.tools.invoke({ ...request, ...(workflowId ? { workflowId } : {}) }, activityHooks()));
+    return withPulse(() =>
+      resources.tools.invoke({ ...request, ...(workflowId ? { workflowId } : {}) }, activityHooks()),
+    );
   };
 }

@@ -29,6 +29,8 @@ export function createRunJob(resources: Resources) {
       input: unknown,
       context: Parameters<typeof definition.run>[1],
     ) => Promise<unknown>;
-    return withPulse(() => run(parsed.data, { resources, tenantId, jobId: workflowId, hooks: activityHooks() }));
+    return withPulse(() =>
+      run(parsed.data, { resources, tenantId, jobId: workflowId, hooks: activityHooks() }),
+    );
   };
 }

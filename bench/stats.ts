@@ -11,7 +11,15 @@ export const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 export async function sideBySide(rounds: number, a: () => Promise<unknown>, b: () => Promise<unknown>) {
   const times = { a: [] as number[], b: [] as number[] };
   for (let i = 0; i < rounds; i++) {
-    for (const [name, fn] of i % 2 === 0 ? ([['a', a], ['b', b]] as const) : ([['b', b], ['a', a]] as const)) {
+    for (const [name, fn] of i % 2 === 0
+      ? ([
+          ['a', a],
+          ['b', b],
+        ] as const)
+      : ([
+          ['b', b],
+          ['a', a],
+        ] as const)) {
       const started = performance.now();
       await fn();
       times[name].push(performance.now() - started);

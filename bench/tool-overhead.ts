@@ -35,7 +35,12 @@ export async function benchToolOverhead(rounds = 300): Promise<void> {
   try {
     await migrate(postgres.url, logger);
     await ensureTenant(pool, 'bench', 'Bench');
-    const env = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIABENCH00000000001', AWS_SECRET_ACCESS_KEY: 'bench-secret', AWS_ENDPOINT_URL_EC2: moto.endpoint };
+    const env = {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIABENCH00000000001',
+      AWS_SECRET_ACCESS_KEY: 'bench-secret',
+      AWS_ENDPOINT_URL_EC2: moto.endpoint,
+    };
     const runtime = new ToolRuntime({
       adapters: [awsAdapter],
       pool,
@@ -46,7 +51,12 @@ export async function benchToolOverhead(rounds = 300): Promise<void> {
       artifactsDir: path.join(dir, 'artifacts'),
       env,
     });
-    const ec2 = connectEc2({ region: 'us-east-1', accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, endpoint: moto.endpoint });
+    const ec2 = connectEc2({
+      region: 'us-east-1',
+      accessKeyId: env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      endpoint: moto.endpoint,
+    });
     const group = () => ({ groupName: `bench-${randomUUID()}`, description: 'bench' });
 
     for (let i = 0; i < 20; i++) {
@@ -55,19 +65,37 @@ export async function benchToolOverhead(rounds = 300): Promise<void> {
     }
     const writes = await sideBySide(
       rounds,
-      () => runtime.invoke({ tenantId: 'bench', tool: 'aws', operation: 'createSecurityGroup', input: group(), idempotencyKey: randomUUID() }),
+      () =>
+        runtime.invoke({
+          tenantId: 'bench',
+          tool: 'aws',
+          operation: 'createSecurityGroup',
+          input: group(),
+          idempotencyKey: randomUUID(),
+        }),
       () => {
         const input = group();
-        return ec2.send(new CreateSecurityGroupCommand({ GroupName: input.groupName, Description: input.description }));
+        return ec2.send(
+          new CreateSecurityGroupCommand({ GroupName: input.groupName, Description: input.description }),
+        );
       },
     );
     const reads = await sideBySide(
       rounds,
-      () => runtime.invoke({ tenantId: 'bench', tool: 'aws', operation: 'describeInstances', input: { tags: { none: 'x' } } }),
+      () =>
+        runtime.invoke({
+          tenantId: 'bench',
+          tool: 'aws',
+          operation: 'describeInstances',
+          input: { tags: { none: 'x' } },
+        }),
       () => ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:none', Values: ['x'] }] })),
     );
     console.log(`\ninvokeTool overhead against moto (${rounds} calls each, alternated)`);
-    for (const [name, times] of [['write (createSecurityGroup, ledger)', writes], ['read (describeInstances)', reads]] as const) {
+    for (const [name, times] of [
+      ['write (createSecurityGroup, ledger)', writes],
+      ['read (describeInstances)', reads],
+    ] as const) {
       const added50 = percentile(times.a, 50) - percentile(times.b, 50);
       const added99 = percentile(times.a, 99) - percentile(times.b, 99);
       console.log(

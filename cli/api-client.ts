@@ -18,15 +18,24 @@ export async function api<T>(method: string, route: string, body?: unknown): Pro
   const { url, key } = apiTarget();
   const response = await fetch(`${url}${route}`, {
     method,
-    headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      Authorization: `Bearer ${key}`,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   }).catch((error: unknown) => {
-    throw new Error(`cannot reach SomaGent at ${url} (${(error as Error).message}); is "somagent up" running?`);
+    throw new Error(
+      `cannot reach SomaGent at ${url} (${(error as Error).message}); is "somagent up" running?`,
+    );
   });
   const text = await response.text();
-  const parsed = text ? (JSON.parse(text) as T & { detail?: string; errors?: { path: string; message: string }[] }) : ({} as T & { detail?: string });
+  const parsed = text
+    ? (JSON.parse(text) as T & { detail?: string; errors?: { path: string; message: string }[] })
+    : ({} as T & { detail?: string });
   if (!response.ok) {
-    const fields = (parsed as { errors?: { path: string; message: string }[] }).errors?.map((e) => `  ${e.path}: ${e.message}`).join('\n');
+    const fields = (parsed as { errors?: { path: string; message: string }[] }).errors
+      ?.map((e) => `  ${e.path}: ${e.message}`)
+      .join('\n');
     throw new Error(`${response.status}: ${parsed.detail ?? text}${fields ? `\n${fields}` : ''}`);
   }
   return parsed;

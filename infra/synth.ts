@@ -1,24 +1,32 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { App } from 'cdktf';
-import { SandboxStack, type SandboxStackParams } from './stacks/sandbox-stack.js';
+import {
+  isStackName,
+  stackDefinition,
+  stackNames,
+  type StackName,
+  type StackParams,
+} from './stacks/index.js';
 
-/**
- * The stacks SomaGent can synthesize, by name, with the parameters each takes.
- *
+/*
  * cdktf stays behind this file and infra/stacks/ (HashiCorp deprecated cdktf in December 2025):
  * callers get a directory of Terraform JSON, so the constructs can be swapped for another
  * generator (a maintained fork, or plain JSON) without touching the Terraform runner.
  */
-export interface StackParams {
-  sandbox: SandboxStackParams;
+
+export type { StackName, StackParams };
+
+/** A stack name or parameters the registry does not accept; nothing was synthesized. */
+export class StackParamsError extends Error {
+  constructor(
+    message: string,
+    readonly issues: { path: PropertyKey[]; message: string }[] = [],
+  ) {
+    super(message);
+    this.name = 'StackParamsError';
+  }
 }
-
-export type StackName = keyof StackParams;
-
-const stacks: { [N in StackName]: new (app: App, id: N, params: StackParams[N]) => unknown } = {
-  sandbox: SandboxStack,
-};
 
 /** File name of the synthesized configuration inside the stack's directory. */
 export const stackConfigFileName = 'cdk.tf.json';
@@ -30,13 +38,33 @@ export const stackConfigFileName = 'cdk.tf.json';
  * directory to run `terraform init/plan/apply` in (the local state lands there too).
  */
 export function synthStack<N extends StackName>(name: N, params: StackParams[N], outdir: string): string {
-  const Stack = stacks[name];
-  if (!Stack) throw new Error(`unknown stack ${String(name)}; known: ${Object.keys(stacks).join(', ')}`);
+  return synthNamedStack(name, params, outdir);
+}
+
+/**
+ * Like synthStack, for a name and parameters known only at run time (a tool call): both are
+ * checked against the registry first; a StackParamsError says what is wrong.
+ */
+export function synthNamedStack(name: string, params: unknown, outdir: string): string {
+  if (!isStackName(name)) {
+    throw new StackParamsError(`unknown stack "${name}"; known: ${stackNames.join(', ')}`, [
+      { path: ['stack'], message: 'unknown stack' },
+    ]);
+  }
+  const definition = stackDefinition(name);
+  const parsed = definition.params.safeParse(params);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({ path: issue.path, message: issue.message }));
+    throw new StackParamsError(
+      `invalid parameters for stack ${name}: ${issues.map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`).join('; ')}`,
+      issues,
+    );
+  }
   const root = path.resolve(outdir);
   mkdirSync(root, { recursive: true });
   // hclOutput false: the runner reads JSON. (SYNTH_HCL_OUTPUT in the environment would override it.)
   const app = new App({ outdir: root, stackTraces: false, hclOutput: false });
-  new Stack(app, name, params);
+  definition.build(app, name, parsed.data);
   app.synth();
   const dir = path.join(root, 'stacks', name);
   if (!existsSync(path.join(dir, stackConfigFileName))) {

@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packageRoot } from '../core/paths.js';
-import { runChecked, runCommand, type CommandResult } from '../core/system/run-command.js';
+import { runCommand, type CommandResult } from '../core/system/run-command.js';
+import { ensureTerraformToolchain } from './ensure-terraform-toolchain.js';
 import { sandboxProviderConstraints, type SandboxStackOutputs } from './stacks/sandbox-stack.js';
 import { stackConfigFileName, synthStack } from './synth.js';
 import {
@@ -11,19 +11,6 @@ import {
   terraformToolsDir,
   type TerraformToolchain,
 } from './terraform-toolchain.js';
-
-const setupScript = path.join(packageRoot, 'scripts', 'setup', 'terraform.sh');
-
-/** A toolchain, building it first (6 to 11 minutes cold on 2 cores) when this machine has none. */
-async function toolchain(): Promise<TerraformToolchain> {
-  try {
-    return resolveTerraformToolchain();
-  } catch (error) {
-    console.info(`terraform toolchain missing (${(error as Error).message}); running ${setupScript}`);
-    await runChecked('bash', [setupScript]);
-    return resolveTerraformToolchain();
-  }
-}
 
 describe('resolveTerraformToolchain', () => {
   let empty: string;
@@ -100,7 +87,7 @@ describe('sandbox stack through terraform, offline', () => {
   };
 
   beforeAll(async () => {
-    tf = await toolchain();
+    tf = await ensureTerraformToolchain();
     work = mkdtempSync(path.join(os.tmpdir(), 'terraform-toolchain-'));
     filesDir = path.join(work, 'files');
   }, 30 * 60_000);

@@ -5,7 +5,8 @@ import { packageRoot } from '../core/paths.js';
 /** Where scripts/setup/terraform.sh puts the CLI, the provider mirror and the CLI config. */
 export const terraformToolsDir = path.join(packageRoot, '.tools', 'terraform');
 
-const setupHint =
+/** What to run when the toolchain is missing, for error messages. */
+export const terraformSetupHint =
   'run `bash scripts/setup/terraform.sh` (builds Terraform and the null, local and random providers ' +
   'from the Go module proxy into .tools/terraform; 6 to 11 minutes the first time, instant afterwards)';
 
@@ -49,7 +50,7 @@ export function resolveTerraformToolchain(options: ResolveTerraformOptions = {})
     cliConfig = path.join(toolsDir, 'terraformrc');
     if (!existsSync(cliConfig)) {
       throw new Error(
-        `No Terraform CLI config at ${cliConfig}, so providers cannot be installed offline: ${setupHint}`,
+        `No Terraform CLI config at ${cliConfig}, so providers cannot be installed offline: ${terraformSetupHint}`,
       );
     }
   }
@@ -78,7 +79,7 @@ function findBinary(toolsDir: string, env: NodeJS.ProcessEnv): string {
     if (found) return found;
   }
   throw new Error(
-    `No Terraform CLI: none in ${path.dirname(built)}, no terraform or tofu on PATH, TERRAFORM_CLI unset; ${setupHint}`,
+    `No Terraform CLI: none in ${path.dirname(built)}, no terraform or tofu on PATH, TERRAFORM_CLI unset; ${terraformSetupHint}`,
   );
 }
 

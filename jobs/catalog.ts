@@ -63,7 +63,9 @@ export const jobCatalog = {
   'tool.invoke': defineJob({
     description:
       'Calls one tool operation durably (GET /v1/tools lists them); a write runs once, keyed by the job id.',
-    input: z.object({ tool: z.string().min(1), operation: z.string().min(1), input: z.unknown().default({}) }).strict(),
+    input: z
+      .object({ tool: z.string().min(1), operation: z.string().min(1), input: z.unknown().default({}) })
+      .strict(),
     run: async ({ tool, operation, input }, { resources, tenantId, jobId, hooks }) => {
       const { output } = await resources.tools.invoke(
         { tenantId, tool, operation, input, idempotencyKey: jobId, workflowId: jobId },

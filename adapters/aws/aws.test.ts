@@ -1,4 +1,8 @@
-import { DescribeImagesCommand, DescribeInstancesCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  DescribeSecurityGroupsCommand,
+} from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestToolRuntime, type TestToolRuntime } from '../../test/harness/tool-runtime.js';
 import { testAdapter } from '../../test/conformance/test-adapter.js';
@@ -53,7 +57,8 @@ testAdapter({
       return { imageId, instanceType: 't3.micro', tags: { purpose: 'conformance' } };
     },
     count: liveConformanceInstances,
-    identify: (output) => (output as { instances: { instanceId: string }[] }).instances.map((instance) => instance.instanceId),
+    identify: (output) =>
+      (output as { instances: { instanceId: string }[] }).instances.map((instance) => instance.instanceId),
   },
   notFound: { operation: 'describeInstances', input: { instanceIds: ['i-0123456789abcdef0'] } },
 });
@@ -63,7 +68,13 @@ describe('aws adapter against moto: an instance lifecycle and a security group',
   let stop: () => Promise<void>;
   let env: Record<string, string>;
   const call = (operation: string, input: unknown, idempotencyKey?: string) =>
-    tools.runtime.invoke({ tenantId: 'default', tool: 'aws', operation, input, ...(idempotencyKey ? { idempotencyKey } : {}) });
+    tools.runtime.invoke({
+      tenantId: 'default',
+      tool: 'aws',
+      operation,
+      input,
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    });
 
   beforeAll(async () => {
     const moto = await startMoto();
@@ -79,8 +90,9 @@ describe('aws adapter against moto: an instance lifecycle and a security group',
   it('runs, waits for, stops, starts and terminates an instance, with tags', async () => {
     const images = await ec2For(env).send(new DescribeImagesCommand({}));
     const image = images.Images?.[0]?.ImageId ?? '';
-    const launched = (await call('runInstances', { imageId: image, tags: { project: 'p1', Name: 'web' } }, 'lifecycle:1'))
-      .output as { instances: { instanceId: string; tags: Record<string, string> }[] };
+    const launched = (
+      await call('runInstances', { imageId: image, tags: { project: 'p1', Name: 'web' } }, 'lifecycle:1')
+    ).output as { instances: { instanceId: string; tags: Record<string, string> }[] };
     expect(launched.instances).toHaveLength(1);
     const instanceId = launched.instances[0]?.instanceId ?? '';
     expect(launched.instances[0]?.tags).toMatchObject({ project: 'p1', Name: 'web' });
@@ -88,7 +100,12 @@ describe('aws adapter against moto: an instance lifecycle and a security group',
 
     const beats: unknown[] = [];
     const running = await tools.runtime.invoke(
-      { tenantId: 'default', tool: 'aws', operation: 'waitUntilRunning', input: { instanceIds: [instanceId], pollSeconds: 0.2 } },
+      {
+        tenantId: 'default',
+        tool: 'aws',
+        operation: 'waitUntilRunning',
+        input: { instanceIds: [instanceId], pollSeconds: 0.2 },
+      },
       { heartbeat: (details) => beats.push(details) },
     );
     expect((running.output as { instances: { state: string }[] }).instances[0]?.state).toBe('running');
@@ -134,17 +151,26 @@ describe('aws adapter against moto: an instance lifecycle and a security group',
   });
 });
 
-const live = process.env.AWS_ACCESS_KEY_ID && process.env.AWS_SECRET_ACCESS_KEY && !process.env.AWS_ENDPOINT_URL_EC2;
+const live =
+  process.env.AWS_ACCESS_KEY_ID && process.env.AWS_SECRET_ACCESS_KEY && !process.env.AWS_ENDPOINT_URL_EC2;
 describe.skipIf(!live)('aws adapter live (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY set)', () => {
   it('reaches EC2 and describes instances with the given credentials', async () => {
     const tools = createTestToolRuntime([awsAdapter], process.env as Record<string, string>);
     try {
       expect(await tools.runtime.checkConnection('default', 'aws')).toEqual({ reachable: true });
-      const result = await tools.runtime.invoke({ tenantId: 'default', tool: 'aws', operation: 'describeInstances', input: {} });
+      const result = await tools.runtime.invoke({
+        tenantId: 'default',
+        tool: 'aws',
+        operation: 'describeInstances',
+        input: {},
+      });
       expect(result.output).toHaveProperty('instances');
     } finally {
       await tools.close();
     }
   });
 });
-if (!live) console.info('aws live test skipped: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and no AWS_ENDPOINT_URL_EC2) to run it');
+if (!live)
+  console.info(
+    'aws live test skipped: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and no AWS_ENDPOINT_URL_EC2) to run it',
+  );

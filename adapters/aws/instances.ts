@@ -18,7 +18,10 @@ const operation = defineOperation<EC2Client>();
 export const IDEMPOTENCY_TAG = 'somagent:idempotency-key';
 
 const tags = z.record(z.string().min(1).max(128), z.string().max(256)).default({});
-const instanceIds = z.array(z.string().regex(/^i-[0-9a-f]+$/, 'must be an EC2 instance id (i-...)')).min(1).max(100);
+const instanceIds = z
+  .array(z.string().regex(/^i-[0-9a-f]+$/, 'must be an EC2 instance id (i-...)'))
+  .min(1)
+  .max(100);
 
 const instanceView = z.object({
   instanceId: z.string(),
@@ -32,7 +35,9 @@ const instanceView = z.object({
 });
 const instancesOutput = z.object({ instances: z.array(instanceView) });
 const stateChanges = z.object({
-  instances: z.array(z.object({ instanceId: z.string(), previousState: z.string(), currentState: z.string() })),
+  instances: z.array(
+    z.object({ instanceId: z.string(), previousState: z.string(), currentState: z.string() }),
+  ),
 });
 
 function view(instance: Instance): z.input<typeof instanceView> {
@@ -48,14 +53,19 @@ function view(instance: Instance): z.input<typeof instanceView> {
   };
 }
 
-async function describe(client: EC2Client, input: { instanceIds?: string[]; filters?: Record<string, string[]> }) {
+async function describe(
+  client: EC2Client,
+  input: { instanceIds?: string[]; filters?: Record<string, string[]> },
+) {
   const instances: Instance[] = [];
   let nextToken: string | undefined;
   do {
     const page = await client.send(
       new DescribeInstancesCommand({
         ...(input.instanceIds ? { InstanceIds: input.instanceIds } : {}),
-        ...(input.filters ? { Filters: Object.entries(input.filters).map(([Name, Values]) => ({ Name, Values })) } : {}),
+        ...(input.filters
+          ? { Filters: Object.entries(input.filters).map(([Name, Values]) => ({ Name, Values })) }
+          : {}),
         ...(nextToken ? { NextToken: nextToken } : {}),
       }),
     );
@@ -68,7 +78,9 @@ async function describe(client: EC2Client, input: { instanceIds?: string[]; filt
 /** EC2's ClientToken allows 64 ASCII characters; a hash of our key always fits. */
 const clientToken = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 64);
 
-const changes = (list: { InstanceId?: string; PreviousState?: { Name?: string }; CurrentState?: { Name?: string } }[] = []) => ({
+const changes = (
+  list: { InstanceId?: string; PreviousState?: { Name?: string }; CurrentState?: { Name?: string } }[] = [],
+) => ({
   instances: list.map((change) => ({
     instanceId: change.InstanceId ?? '',
     previousState: change.PreviousState?.Name ?? 'unknown',
@@ -78,7 +90,8 @@ const changes = (list: { InstanceId?: string; PreviousState?: { Name?: string };
 
 export const instanceOperations = {
   runInstances: operation({
-    description: 'Launch EC2 instances with tags; retried calls reuse the ClientToken and never launch twice.',
+    description:
+      'Launch EC2 instances with tags; retried calls reuse the ClientToken and never launch twice.',
     kind: 'write',
     idempotent: false,
     input: z.object({
@@ -97,11 +110,16 @@ export const instanceOperations = {
     },
     recover: async ({ client, idempotencyKey }) => {
       if (!idempotencyKey) return undefined;
-      const found = await describe(client, { filters: { [`tag:${IDEMPOTENCY_TAG}`]: [clientToken(idempotencyKey)] } });
+      const found = await describe(client, {
+        filters: { [`tag:${IDEMPOTENCY_TAG}`]: [clientToken(idempotencyKey)] },
+      });
       return found.length > 0 ? { instances: found } : undefined;
     },
     run: async ({ client, idempotencyKey }, input) => {
-      const allTags = { ...input.tags, ...(idempotencyKey ? { [IDEMPOTENCY_TAG]: clientToken(idempotencyKey) } : {}) };
+      const allTags = {
+        ...input.tags,
+        ...(idempotencyKey ? { [IDEMPOTENCY_TAG]: clientToken(idempotencyKey) } : {}),
+      };
       const result = await client.send(
         new RunInstancesCommand({
           ImageId: input.imageId,
@@ -113,7 +131,12 @@ export const instanceOperations = {
           ...(input.subnetId ? { SubnetId: input.subnetId } : {}),
           ...(input.keyName ? { KeyName: input.keyName } : {}),
           TagSpecifications: Object.keys(allTags).length
-            ? [{ ResourceType: 'instance', Tags: Object.entries(allTags).map(([Key, Value]) => ({ Key, Value })) }]
+            ? [
+                {
+                  ResourceType: 'instance',
+                  Tags: Object.entries(allTags).map(([Key, Value]) => ({ Key, Value })),
+                },
+              ]
             : undefined,
         }),
       );
@@ -124,12 +147,21 @@ export const instanceOperations = {
     description: 'Describe instances by id or by tags (all pages).',
     kind: 'read',
     idempotent: true,
-    input: z.object({ instanceIds: instanceIds.optional(), tags: z.record(z.string(), z.string()).optional() }),
+    input: z.object({
+      instanceIds: instanceIds.optional(),
+      tags: z.record(z.string(), z.string()).optional(),
+    }),
     output: instancesOutput,
     run: async ({ client }, input) => ({
       instances: await describe(client, {
         ...(input.instanceIds ? { instanceIds: input.instanceIds } : {}),
-        ...(input.tags ? { filters: Object.fromEntries(Object.entries(input.tags).map(([key, value]) => [`tag:${key}`, [value]])) } : {}),
+        ...(input.tags
+          ? {
+              filters: Object.fromEntries(
+                Object.entries(input.tags).map(([key, value]) => [`tag:${key}`, [value]]),
+              ),
+            }
+          : {}),
       }),
     }),
   }),
@@ -148,12 +180,22 @@ export const instanceOperations = {
       for (;;) {
         const instances = await describe(client, { instanceIds: input.instanceIds });
         heartbeat({ states: instances.map((instance) => instance.state) });
-        if (instances.length === input.instanceIds.length && instances.every((instance) => instance.state === 'running')) {
+        if (
+          instances.length === input.instanceIds.length &&
+          instances.every((instance) => instance.state === 'running')
+        ) {
           return { instances };
         }
-        const broken = instances.find((instance) => ['terminated', 'shutting-down', 'stopped'].includes(instance.state));
-        if (broken) throw new ToolError('conflict', `instance ${broken.instanceId} is ${broken.state}; it will not start running`);
-        if (Date.now() > deadline) throw new ToolError('transient', `instances not running after ${input.timeoutSeconds}s`);
+        const broken = instances.find((instance) =>
+          ['terminated', 'shutting-down', 'stopped'].includes(instance.state),
+        );
+        if (broken)
+          throw new ToolError(
+            'conflict',
+            `instance ${broken.instanceId} is ${broken.state}; it will not start running`,
+          );
+        if (Date.now() > deadline)
+          throw new ToolError('transient', `instances not running after ${input.timeoutSeconds}s`);
         await new Promise((resolve) => setTimeout(resolve, input.pollSeconds * 1000));
         signal.throwIfAborted();
       }
@@ -167,7 +209,9 @@ export const instanceOperations = {
     output: stateChanges,
     compensate: { operation: 'startInstances', input: (input) => ({ instanceIds: input.instanceIds }) },
     run: async ({ client }, input) =>
-      changes((await client.send(new StopInstancesCommand({ InstanceIds: input.instanceIds }))).StoppingInstances),
+      changes(
+        (await client.send(new StopInstancesCommand({ InstanceIds: input.instanceIds }))).StoppingInstances,
+      ),
   }),
   startInstances: operation({
     description: 'Start stopped instances.',
@@ -177,7 +221,9 @@ export const instanceOperations = {
     output: stateChanges,
     compensate: { operation: 'stopInstances', input: (input) => ({ instanceIds: input.instanceIds }) },
     run: async ({ client }, input) =>
-      changes((await client.send(new StartInstancesCommand({ InstanceIds: input.instanceIds }))).StartingInstances),
+      changes(
+        (await client.send(new StartInstancesCommand({ InstanceIds: input.instanceIds }))).StartingInstances,
+      ),
   }),
   terminateInstances: operation({
     description: 'Terminate instances (the compensation of runInstances).',
@@ -186,6 +232,9 @@ export const instanceOperations = {
     input: z.object({ instanceIds }),
     output: stateChanges,
     run: async ({ client }, input) =>
-      changes((await client.send(new TerminateInstancesCommand({ InstanceIds: input.instanceIds }))).TerminatingInstances),
+      changes(
+        (await client.send(new TerminateInstancesCommand({ InstanceIds: input.instanceIds })))
+          .TerminatingInstances,
+      ),
   }),
 };

@@ -47,7 +47,10 @@ export const securityGroupOperations = {
       tags: z.record(z.string(), z.string()).default({}),
     }),
     output: groupOutput,
-    compensate: { operation: 'deleteSecurityGroup', input: (_input, output) => ({ groupId: output.groupId }) },
+    compensate: {
+      operation: 'deleteSecurityGroup',
+      input: (_input, output) => ({ groupId: output.groupId }),
+    },
     // Group names are unique per VPC, so the name finds what an interrupted attempt created.
     recover: async ({ client }, input) => findGroup(client, input.groupName, input.vpcId),
     run: async ({ client }, input) => {
@@ -59,7 +62,10 @@ export const securityGroupOperations = {
           ...(Object.keys(input.tags).length
             ? {
                 TagSpecifications: [
-                  { ResourceType: 'security-group', Tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })) },
+                  {
+                    ResourceType: 'security-group',
+                    Tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })),
+                  },
                 ],
               }
             : {}),

@@ -1,9 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testAdapter } from '../../test/conformance/test-adapter.js';
 import { startContractServer, type ContractServer } from '../../test/contract/contract-server.js';
 import { loadSpec } from '../../test/contract/load-spec.js';
 import { createTestToolRuntime, type TestToolRuntime } from '../../test/harness/tool-runtime.js';
-import { ToolError } from '../core/errors.js';
 import {
   CONFLUENCE_TEST_EMAIL,
   CONFLUENCE_TEST_TOKEN,
@@ -12,6 +11,8 @@ import {
 } from './contract-handlers.js';
 import { confluenceContractSpec } from './contract-spec.js';
 import { confluenceAdapter } from './index.js';
+import { toolErrorOf } from '../../test/harness/tool-error.js';
+import { expectNoViolationsAfterEach } from '../../test/contract/no-violations.js';
 
 const servers: ContractServer[] = [];
 async function startConfluence(fake: ConfluenceFake) {
@@ -26,23 +27,7 @@ async function startConfluence(fake: ConfluenceFake) {
 }
 
 // Every exchange of every test, conformance included, must keep to Atlassian's v2 schema.
-afterEach(() => {
-  for (const server of servers) {
-    const violations = [...server.violations];
-    server.reset();
-    expect(violations).toEqual([]);
-  }
-});
-
-async function failure(promise: Promise<unknown>): Promise<ToolError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ToolError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+expectNoViolationsAfterEach(servers);
 
 let conformanceFake: ConfluenceFake | undefined;
 let conformancePage = '';
@@ -151,7 +136,7 @@ describe('confluence adapter against the contract server (REST v2)', () => {
 
   it('refuses a second page with the same title as invalid input, and frees the idempotency key', async () => {
     fake.seedPage(spaceId, 'Onboarding');
-    const error = await failure(
+    const error = await toolErrorOf(
       invoke('createPage', { spaceId, title: 'Onboarding', body: '<p>x</p>' }, 'wf-3:dup'),
     );
     expect(error).toMatchObject({ category: 'invalid_input', details: { status: 400 } });
@@ -215,7 +200,7 @@ describe('confluence adapter against the contract server (REST v2)', () => {
   it('maps a 429 with Retry-After to rate_limited', async () => {
     const page = fake.seedPage(spaceId, 'Busy');
     fake.answerNext('getPageById', { status: 429, headers: { 'retry-after': '1' } });
-    const error = await failure(invoke('getPage', { pageId: page.id }));
+    const error = await toolErrorOf(invoke('getPage', { pageId: page.id }));
     expect(error).toMatchObject({ category: 'rate_limited', details: { status: 429, retryAfterMs: 1000 } });
   });
 

@@ -63,7 +63,10 @@ export interface AdapterDefinition<C extends z.ZodType = z.ZodType, Client = unk
   credentials: CredentialSpec<C>;
   /** Shared, Redis-enforced call rate per credential. */
   rateLimit?: { perSecond: number; burst: number };
-  connect(credentials: z.output<C>, transport: { fetch: typeof fetch; logger: Logger }): Client | Promise<Client>;
+  connect(
+    credentials: z.output<C>,
+    transport: { fetch: typeof fetch; logger: Logger },
+  ): Client | Promise<Client>;
   /** Vendor error codes the HTTP status does not tell apart (EC2 answers 400 for "not found"). */
   classifyError?(error: unknown): ErrorCategory | undefined;
   /** A cheap authenticated call that proves the credentials and the server work. */
@@ -81,6 +84,8 @@ export function defineOperation<Client>() {
     definition as unknown as OperationDefinition<z.ZodType, z.ZodType, Client>;
 }
 
-export function defineAdapter<C extends z.ZodType, Client>(definition: AdapterDefinition<C, Client>): AnyAdapter {
+export function defineAdapter<C extends z.ZodType, Client>(
+  definition: AdapterDefinition<C, Client>,
+): AnyAdapter {
   return definition as unknown as AnyAdapter;
 }

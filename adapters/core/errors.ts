@@ -68,8 +68,17 @@ export function toToolError(error: unknown, context: { tool?: string; operation?
   const e = error as Record<string, unknown> & { message?: string; cause?: unknown };
   const response = (e?.response ?? undefined) as Record<string, unknown> | undefined;
   const metadata = e?.$metadata as { httpStatusCode?: number } | undefined;
-  const statusCandidates = [e?.status, e?.statusCode, response?.status, response?.statusCode, metadata?.httpStatusCode, e?.code];
-  const status = statusCandidates.find((value): value is number => typeof value === 'number' && value >= 400 && value < 600);
+  const statusCandidates = [
+    e?.status,
+    e?.statusCode,
+    response?.status,
+    response?.statusCode,
+    metadata?.httpStatusCode,
+    e?.code,
+  ];
+  const status = statusCandidates.find(
+    (value): value is number => typeof value === 'number' && value >= 400 && value < 600,
+  );
   const message = typeof e?.message === 'string' && e.message ? e.message : String(error);
   if (status !== undefined) {
     const retryAfterMs = parseRetryAfter(headerValue(response?.headers ?? e?.headers, 'retry-after'));

@@ -10,7 +10,14 @@ export function toApplicationFailure(error: ToolError): ApplicationFailure {
     message: error.message,
     type: `ToolError.${error.category}`,
     nonRetryable: !error.retryable,
-    details: [{ category: error.category, tool: error.details.tool, operation: error.details.operation, status: error.details.status }],
+    details: [
+      {
+        category: error.category,
+        tool: error.details.tool,
+        operation: error.details.operation,
+        status: error.details.status,
+      },
+    ],
     ...(error.details.retryAfterMs !== undefined ? { nextRetryDelay: error.details.retryAfterMs } : {}),
   });
 }

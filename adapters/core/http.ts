@@ -57,7 +57,13 @@ export function createTransport(options: TransportOptions = {}): typeof fetch {
 /** A JSON request over the transport for adapters without a vendor SDK; non-2xx becomes a ToolError. */
 export async function requestJson<T>(
   transport: typeof fetch,
-  request: { method: string; url: string; headers?: Record<string, string>; body?: unknown; signal?: AbortSignal },
+  request: {
+    method: string;
+    url: string;
+    headers?: Record<string, string>;
+    body?: unknown;
+    signal?: AbortSignal;
+  },
 ): Promise<T> {
   const response = await transport(request.url, {
     method: request.method,
@@ -72,10 +78,14 @@ export async function requestJson<T>(
   const text = await response.text();
   if (!response.ok) {
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-    throw new ToolError(categoryOfStatus(response.status), `${request.method} ${new URL(request.url).pathname} answered ${response.status}: ${text.slice(0, 500)}`, {
-      status: response.status,
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    });
+    throw new ToolError(
+      categoryOfStatus(response.status),
+      `${request.method} ${new URL(request.url).pathname} answered ${response.status}: ${text.slice(0, 500)}`,
+      {
+        status: response.status,
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      },
+    );
   }
   return (text ? JSON.parse(text) : undefined) as T;
 }

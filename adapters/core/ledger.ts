@@ -3,12 +3,12 @@ import type { Pool } from '../../core/db/pool.js';
 import { ToolError } from './errors.js';
 
 export type LedgerEntry =
-  | { state: 'new' }
-  | { state: 'completed'; output: unknown }
-  | { state: 'started'; attempts: number };
+  { state: 'new' } | { state: 'completed'; output: unknown } | { state: 'started'; attempts: number };
 
 export function hashInput(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value ?? null)).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(value ?? null))
+    .digest('hex');
 }
 
 /**
@@ -54,7 +54,9 @@ export class SideEffectLedger {
         { tool: call.tool, operation: call.operation },
       );
     }
-    return row.status === 'completed' ? { state: 'completed', output: row.output } : { state: 'started', attempts: row.attempts };
+    return row.status === 'completed'
+      ? { state: 'completed', output: row.output }
+      : { state: 'started', attempts: row.attempts };
   }
 
   async complete(tenantId: string, key: string, output: unknown): Promise<void> {

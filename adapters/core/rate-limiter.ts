@@ -92,9 +92,13 @@ export class SharedRateLimiter {
       );
       if (wait <= 0) return;
       if (Date.now() + wait > deadline) {
-        throw new ToolError('rate_limited', `rate limit for ${key.split(':')[0]}: next call allowed in ${wait} ms`, {
-          retryAfterMs: wait,
-        });
+        throw new ToolError(
+          'rate_limited',
+          `rate limit for ${key.split(':')[0]}: next call allowed in ${wait} ms`,
+          {
+            retryAfterMs: wait,
+          },
+        );
       }
       await sleep(wait, options.signal);
     }

@@ -55,7 +55,8 @@ export interface ToolRuntimeDeps {
 /** How long a process reuses a tenant's decrypted credentials before reading them again. */
 const CREDENTIAL_CACHE_MS = 10_000;
 
-const fingerprint = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+const fingerprint = (value: unknown) =>
+  createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 
 /**
  * Everything a tool call goes through, in one place: input validation, credentials (tenant's
@@ -68,7 +69,10 @@ export class ToolRuntime {
   private readonly ledger: SideEffectLedger;
   readonly limiter: SharedRateLimiter;
   private readonly transport = createTransport();
-  private readonly stored = new Map<string, { at: number; values: Promise<Record<string, unknown> | undefined> }>();
+  private readonly stored = new Map<
+    string,
+    { at: number; values: Promise<Record<string, unknown> | undefined> }
+  >();
   private readonly pendingRecords = new Set<Promise<unknown>>();
 
   constructor(private readonly deps: ToolRuntimeDeps) {
@@ -97,7 +101,11 @@ export class ToolRuntime {
     const stored = await this.storedCredentials(tenantId, adapter.id);
     const parsed = adapter.credentials.schema.safeParse({ ...fromEnv, ...stored });
     if (parsed.success) {
-      return { configured: true, values: parsed.data as Record<string, unknown>, source: stored ? 'tenant' : 'environment' };
+      return {
+        configured: true,
+        values: parsed.data as Record<string, unknown>,
+        source: stored ? 'tenant' : 'environment',
+      };
     }
     const missing = parsed.error.issues.map((issue) => {
       const field = String(issue.path[0] ?? '');
@@ -149,12 +157,21 @@ export class ToolRuntime {
     const adapter = this.require(tool);
     const definition = adapter.operations[operation];
     if (!definition) {
-      throw new ToolError('invalid_input', `${tool} has no operation "${operation}"; it has: ${Object.keys(adapter.operations).join(', ')}`, { tool, operation });
+      throw new ToolError(
+        'invalid_input',
+        `${tool} has no operation "${operation}"; it has: ${Object.keys(adapter.operations).join(', ')}`,
+        { tool, operation },
+      );
     }
     const parsedInput = definition.input.safeParse(request.input);
     if (!parsedInput.success) {
-      const issues = parsedInput.error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`);
-      throw new ToolError('invalid_input', `invalid input for ${tool}.${operation}: ${issues.join('; ')}`, { tool, operation });
+      const issues = parsedInput.error.issues.map(
+        (issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`,
+      );
+      throw new ToolError('invalid_input', `invalid input for ${tool}.${operation}: ${issues.join('; ')}`, {
+        tool,
+        operation,
+      });
     }
     const input = parsedInput.data;
     const state = await this.credentials(tenantId, adapter);
@@ -168,7 +185,12 @@ export class ToolRuntime {
     }
     const secrets = this.secretsOf(adapter, state.values);
     const limitKey = this.limitKey(adapter, state.values);
-    const logger = this.deps.logger.child({ tool, operation, tenant: tenantId, workflowId: request.workflowId });
+    const logger = this.deps.logger.child({
+      tool,
+      operation,
+      tenant: tenantId,
+      workflowId: request.workflowId,
+    });
     const usesLedger = definition.kind !== 'read' && request.idempotencyKey !== undefined;
     const ledgerKey = request.idempotencyKey ?? '';
     let claimed = false;
@@ -191,7 +213,13 @@ export class ToolRuntime {
 
     try {
       const client = await this.client(adapter, state.values);
-      const context = this.context(client, { tenantId, tool, logger, hooks, ...(usesLedger ? { idempotencyKey: ledgerKey } : {}) });
+      const context = this.context(client, {
+        tenantId,
+        tool,
+        logger,
+        hooks,
+        ...(usesLedger ? { idempotencyKey: ledgerKey } : {}),
+      });
       if (usesLedger) {
         const entry = await this.ledger.begin(tenantId, ledgerKey, { tool, operation, input });
         if (entry.state === 'completed') {
@@ -217,7 +245,11 @@ export class ToolRuntime {
       const output = definition.output.safeParse(raw);
       if (!output.success) {
         if (usesLedger) await this.ledger.complete(tenantId, ledgerKey, raw);
-        throw new ToolError('invalid_input', `${tool}.${operation} returned data that does not match its output schema: ${output.error.message}`, { tool, operation });
+        throw new ToolError(
+          'invalid_input',
+          `${tool}.${operation} returned data that does not match its output schema: ${output.error.message}`,
+          { tool, operation },
+        );
       }
       if (usesLedger) await this.ledger.complete(tenantId, ledgerKey, output.data);
       await finish('ok');
@@ -230,8 +262,15 @@ export class ToolRuntime {
       // A vendor's definite "no" means nothing was created; an unknown outcome keeps the claim for recover().
       if (claimed && toolError.category !== 'transient') await this.ledger.release(tenantId, ledgerKey);
       await finish('error', toolError.category);
-      const safe = new ToolError(toolError.category, redact(toolError.message, secrets), { ...toolError.details, tool, operation });
-      logger.warn({ category: safe.category, status: safe.details.status, err: { message: safe.message } }, 'tool call failed');
+      const safe = new ToolError(toolError.category, redact(toolError.message, secrets), {
+        ...toolError.details,
+        tool,
+        operation,
+      });
+      logger.warn(
+        { category: safe.category, status: safe.details.status, err: { message: safe.message } },
+        'tool call failed',
+      );
       throw safe;
     }
   }
@@ -260,7 +299,11 @@ export class ToolRuntime {
   private require(tool: string): AnyAdapter {
     const adapter = this.adapters.get(tool);
     if (!adapter) {
-      throw new ToolError('invalid_input', `unknown tool "${tool}"; known tools: ${[...this.adapters.keys()].join(', ')}`, { tool });
+      throw new ToolError(
+        'invalid_input',
+        `unknown tool "${tool}"; known tools: ${[...this.adapters.keys()].join(', ')}`,
+        { tool },
+      );
     }
     return adapter;
   }
@@ -280,7 +323,12 @@ export class ToolRuntime {
     const key = `${adapter.id}:${fingerprint(values)}`;
     let client = this.clients.get(key);
     if (!client) {
-      client = Promise.resolve(adapter.connect(values, { fetch: this.transport, logger: this.deps.logger.child({ tool: adapter.id }) }));
+      client = Promise.resolve(
+        adapter.connect(values, {
+          fetch: this.transport,
+          logger: this.deps.logger.child({ tool: adapter.id }),
+        }),
+      );
       client.catch(() => this.clients.delete(key));
       this.clients.set(key, client);
     }
@@ -309,7 +357,8 @@ export class ToolRuntime {
       },
       artifactPath: (ref) => {
         const resolved = path.resolve(root, ref.path);
-        if (!resolved.startsWith(`${root}${path.sep}`)) throw new ToolError('invalid_input', 'artifact path outside the tenant');
+        if (!resolved.startsWith(`${root}${path.sep}`))
+          throw new ToolError('invalid_input', 'artifact path outside the tenant');
         return resolved;
       },
     };

@@ -1,11 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testAdapter } from '../../test/conformance/test-adapter.js';
 import { startContractServer, type ContractServer } from '../../test/contract/contract-server.js';
 import { createTestToolRuntime, type TestToolRuntime } from '../../test/harness/tool-runtime.js';
-import { ToolError } from '../core/errors.js';
 import { createDiscordFake, DISCORD_TEST_TOKEN, type DiscordFake } from './contract-handlers.js';
 import { discordAdapter } from './index.js';
 import { nonceFor } from './messages.js';
+import { toolErrorOf } from '../../test/harness/tool-error.js';
+import { expectNoViolationsAfterEach } from '../../test/contract/no-violations.js';
 
 const servers: ContractServer[] = [];
 async function startDiscord(fake: DiscordFake) {
@@ -16,23 +17,7 @@ async function startDiscord(fake: DiscordFake) {
 }
 
 // Every exchange of every test, conformance included, must keep to Discord's published schema.
-afterEach(() => {
-  for (const server of servers) {
-    const violations = [...server.violations];
-    server.reset();
-    expect(violations).toEqual([]);
-  }
-});
-
-async function failure(promise: Promise<unknown>): Promise<ToolError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ToolError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+expectNoViolationsAfterEach(servers);
 
 let conformanceChannel = '';
 let conformanceFake: DiscordFake | undefined;
@@ -259,7 +244,7 @@ describe('discord adapter against the contract server', () => {
     expect(request?.body).toMatchObject({ content: 'pipeline green', username: 'Release bot' });
 
     const wrong = `${webhook.token}-revoked`;
-    const error = await failure(
+    const error = await toolErrorOf(
       tools.runtime.invoke({
         tenantId: 'default',
         tool: 'discord',
@@ -277,12 +262,12 @@ describe('discord adapter against the contract server', () => {
       status: 403,
       body: { code: 50013, message: 'Missing Permissions' },
     });
-    const denied = await failure(call('createChannel', { guildId, name: 'secret' }));
+    const denied = await toolErrorOf(call('createChannel', { guildId, name: 'secret' }));
     expect(denied).toMatchObject({ category: 'permission', details: { status: 403 } });
     expect(denied.message).toContain('Missing Permissions (code 50013)');
 
     const before = server.calls.length;
-    const empty = await failure(call('postMessage', { channelId }));
+    const empty = await toolErrorOf(call('postMessage', { channelId }));
     expect(empty.category).toBe('invalid_input');
     expect(server.calls.length).toBe(before);
   });
@@ -293,7 +278,7 @@ describe('discord adapter against the contract server', () => {
       headers: { 'retry-after': '2' },
       body: { code: 20028, message: 'You are being rate limited.', retry_after: 0.35, global: false },
     });
-    const error = await failure(call('postMessage', { channelId, content: 'too fast' }));
+    const error = await toolErrorOf(call('postMessage', { channelId, content: 'too fast' }));
     expect(error).toMatchObject({ category: 'rate_limited', details: { status: 429, retryAfterMs: 350 } });
     expect(error.retryable).toBe(true);
   });

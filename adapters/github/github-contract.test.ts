@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ToolError } from '../core/errors.js';
 import type { ContractServer } from '../../test/contract/contract-server.js';
 import { testAdapter } from '../../test/conformance/test-adapter.js';
@@ -7,6 +7,7 @@ import { startGithubContract } from './contract-handlers.js';
 import type { GithubFake } from './contract-fake.js';
 import { githubAdapter } from './index.js';
 import { leaveWriteStarted } from './interrupted-write.js';
+import { expectNoViolationsAfterEach } from '../../test/contract/no-violations.js';
 
 const tier = 'contract server: @octokit/openapi api.github.com';
 const token = 'ghp_contractTestTokenForTheSomagentBot01';
@@ -15,13 +16,7 @@ const org = 'somagent-org';
 
 // Every exchange must keep GitHub's published contract, in the conformance suite's tests too.
 const servers: ContractServer[] = [];
-afterEach(() => {
-  for (const server of servers) {
-    const violations = [...server.violations];
-    server.reset();
-    expect(violations).toEqual([]);
-  }
-});
+expectNoViolationsAfterEach(servers);
 
 let conformance: { server: ContractServer; fake: GithubFake } | undefined;
 

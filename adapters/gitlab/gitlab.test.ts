@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testAdapter } from '../../test/conformance/test-adapter.js';
 import { startContractServer, type ContractServer } from '../../test/contract/contract-server.js';
 import { createTestToolRuntime, type TestToolRuntime } from '../../test/harness/tool-runtime.js';
@@ -16,6 +16,8 @@ import {
 import { gitlabAdapter } from './index.js';
 import { issueMarker } from './issues.js';
 import { COMMIT_TRAILER } from './repository.js';
+import { toolErrorOf } from '../../test/harness/tool-error.js';
+import { expectNoViolationsAfterEach } from '../../test/contract/no-violations.js';
 
 /**
  * This tier is weaker than the others: the schema the contract server checks against is ours
@@ -32,23 +34,7 @@ async function startGitlab(fake: GitlabFake) {
 }
 
 // Every exchange of every test, conformance included, must keep to the schema.
-afterEach(() => {
-  for (const server of servers) {
-    const violations = [...server.violations];
-    server.reset();
-    expect(violations).toEqual([]);
-  }
-});
-
-async function failure(promise: Promise<unknown>): Promise<ToolError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ToolError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+expectNoViolationsAfterEach(servers);
 
 let conformanceFake: GitlabFake | undefined;
 
@@ -199,7 +185,7 @@ describe('gitlab adapter against the contract server (our own REST v4 schema)', 
 
   it('refuses to create a file that exists, as GitLab does, without retrying', async () => {
     fake.seedProject('strict');
-    const error = await failure(
+    const error = await toolErrorOf(
       invoke('commitFiles', {
         project: 'somagent-bot/strict',
         branch: 'main',
@@ -228,7 +214,7 @@ describe('gitlab adapter against the contract server (our own REST v4 schema)', 
       '/api/v4/projects/somagent-bot%2Fapi/repository/branches/release%2F1.x',
     );
 
-    const again = await failure(invoke('createBranch', input));
+    const again = await toolErrorOf(invoke('createBranch', input));
     expect(again).toMatchObject({ category: 'conflict', details: { status: 400 } });
   });
 
@@ -267,7 +253,7 @@ describe('gitlab adapter against the contract server (our own REST v4 schema)', 
       per_page: 5,
     });
 
-    const second = await failure(invoke('createMergeRequest', input));
+    const second = await toolErrorOf(invoke('createMergeRequest', input));
     expect(second).toMatchObject({ category: 'conflict', details: { status: 409 } });
     expect(project.mergeRequests).toHaveLength(1);
   });
@@ -439,20 +425,22 @@ describe('gitlab adapter against the contract server (our own REST v4 schema)', 
     );
     expect(status).toMatchObject({ pipelineId: latest.id, status: 'running', finishedAt: null });
     expect(sent('getLatestPipeline')[0]?.query).toEqual({});
-    const none = await failure(invoke('pipelineStatus', { project: 'somagent-bot/ci', ref: 'feature/x' }));
+    const none = await toolErrorOf(
+      invoke('pipelineStatus', { project: 'somagent-bot/ci', ref: 'feature/x' }),
+    );
     expect(none).toMatchObject({ category: 'not_found', details: { status: 404 } });
   });
 
   it('hands a 429 to the shared limiter at once and never retries a POST that got a 502', async () => {
     fake.seedProject('limits');
     fake.answerNext('createIssue', { status: 502, body: { message: '502 Bad Gateway' } });
-    const outage = await failure(invoke('createIssue', { project: 'somagent-bot/limits', title: 'x' }));
+    const outage = await toolErrorOf(invoke('createIssue', { project: 'somagent-bot/limits', title: 'x' }));
     expect(outage.category).toBe('transient');
     expect(sent('createIssue')).toHaveLength(1);
 
     fake.answerNext('createIssue', { status: 403, body: { message: '403 Forbidden' } });
     expect(
-      await failure(invoke('createIssue', { project: 'somagent-bot/limits', title: 'x' })),
+      await toolErrorOf(invoke('createIssue', { project: 'somagent-bot/limits', title: 'x' })),
     ).toMatchObject({
       category: 'permission',
     });
@@ -462,7 +450,7 @@ describe('gitlab adapter against the contract server (our own REST v4 schema)', 
       headers: { 'retry-after': '1' },
       body: { message: 'Retry later' },
     });
-    const limited = await failure(invoke('createIssue', { project: 'somagent-bot/limits', title: 'x' }));
+    const limited = await toolErrorOf(invoke('createIssue', { project: 'somagent-bot/limits', title: 'x' }));
     expect(limited).toMatchObject({ category: 'rate_limited', details: { status: 429, retryAfterMs: 1000 } });
     expect(sent('createIssue')).toHaveLength(3);
   });

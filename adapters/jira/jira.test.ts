@@ -3,11 +3,11 @@ import { testAdapter } from '../../test/conformance/test-adapter.js';
 import { startContractServer, type ContractServer } from '../../test/contract/contract-server.js';
 import { loadSpec } from '../../test/contract/load-spec.js';
 import { createTestToolRuntime, type TestToolRuntime } from '../../test/harness/tool-runtime.js';
-import { ToolError } from '../core/errors.js';
 import { textToAdf } from './adf.js';
 import { FakeJira } from './contract-handlers.js';
 import { idempotencyLabel } from './idempotency-label.js';
 import { jiraAdapter } from './index.js';
+import { toolErrorOf } from '../../test/harness/tool-error.js';
 
 const credentials = { email: 'bot@example.com', apiToken: 'jira-contract-token-7f3a9c' };
 const projects = { SOMA: ['Task', 'Bug', 'Story', 'Epic', 'Subtask'], OPS: ['Task'] };
@@ -57,16 +57,6 @@ testAdapter({
   notFound: { operation: 'getIssue', input: { issueKey: 'SOMA-9999' } },
   badEnv: { JIRA_API_TOKEN: 'not-the-token' },
 });
-
-async function caught(promise: Promise<unknown>): Promise<ToolError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ToolError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('jira adapter against the contract server (Jira Cloud platform v3 spec)', () => {
   let jira: Awaited<ReturnType<typeof startFakeJira>>;
@@ -160,7 +150,7 @@ describe('jira adapter against the contract server (Jira Cloud platform v3 spec)
 
   it("reports Jira's field errors as invalid_input and creates nothing", async () => {
     const before = jira.fake.issues.size;
-    const error = await caught(
+    const error = await toolErrorOf(
       call('createIssue', { projectKey: 'SOMA', summary: 'x', issueType: 'Spaceship' }),
     );
     expect(error.category).toBe('invalid_input');
@@ -226,7 +216,7 @@ describe('jira adapter against the contract server (Jira Cloud platform v3 spec)
   });
 
   it('fails a bulk create where every issue is refused, with each issue named', async () => {
-    const error = await caught(
+    const error = await toolErrorOf(
       call('bulkCreateIssues', {
         issues: [
           { projectKey: 'NOPE', summary: 'a' },
@@ -302,7 +292,7 @@ describe('jira adapter against the contract server (Jira Cloud platform v3 spec)
 
   it('refuses a status the workflow cannot reach, naming the reachable ones', async () => {
     const { key } = await call<{ key: string }>('createIssue', { projectKey: 'SOMA', summary: 'Stuck' });
-    const error = await caught(call('transitionIssue', { issueKey: key, status: 'Blocked' }));
+    const error = await toolErrorOf(call('transitionIssue', { issueKey: key, status: 'Blocked' }));
     expect(error.category).toBe('conflict');
     expect(error.message).toContain('reachable: In Progress, Done');
     expect(jira.server.count('doTransition')).toBe(0);
@@ -327,7 +317,7 @@ describe('jira adapter against the contract server (Jira Cloud platform v3 spec)
       adf,
     ]);
 
-    const error = await caught(call('addComment', { issueKey: 'SOMA-9999', body: 'hello?' }));
+    const error = await toolErrorOf(call('addComment', { issueKey: 'SOMA-9999', body: 'hello?' }));
     expect(error.category).toBe('not_found');
   });
 
@@ -391,7 +381,7 @@ describe('jira adapter against the contract server (Jira Cloud platform v3 spec)
       headers: { 'retry-after': '1' },
       body: { errorMessages: ['Rate limit exceeded.'] },
     });
-    const error = await caught(call('getIssue', { issueKey: key }));
+    const error = await toolErrorOf(call('getIssue', { issueKey: key }));
     expect(error).toMatchObject({ category: 'rate_limited', details: { status: 429, retryAfterMs: 1000 } });
     expect(error.message).toContain('Rate limit exceeded.');
     const started = Date.now();

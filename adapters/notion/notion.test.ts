@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ToolError } from '../core/errors.js';
 import { testAdapter } from '../../test/conformance/test-adapter.js';
 import { startContractServer, type ContractServer } from '../../test/contract/contract-server.js';
 import { loadSpec } from '../../test/contract/load-spec.js';
@@ -8,6 +7,7 @@ import { createTestToolRuntime, type TestToolRuntime } from '../../test/harness/
 import { NOTION_TEST_TOKEN_PREFIX, createNotionFake, type NotionFake } from './contract-handlers.js';
 import { notionContractSpec } from './contract-spec.js';
 import { notionAdapter } from './index.js';
+import { toolErrorOf } from '../../test/harness/tool-error.js';
 
 const vendorTier =
   'contract server: @notionhq/notion-mcp-server scripts/notion-openapi.json (OpenAPI 3.1, API 2025-09-03)';
@@ -42,16 +42,6 @@ const envFor = (server: ContractServer) => ({
 afterEach(() => {
   for (const server of started) expect(server.violations.splice(0)).toEqual([]);
 });
-
-async function failure(promise: Promise<unknown>): Promise<ToolError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ToolError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 let conformance: { fake: NotionFake; pageId: string } | undefined;
 testAdapter({
@@ -291,16 +281,16 @@ describe(`notion adapter operations (${vendorTier})`, () => {
     expect(fake.titleOf(viaCreatePage.pageId)).toBe('Write docs');
 
     const posts = server.count('post-page');
-    const unknown = await failure(call('addRow', { databaseId, properties: { Priority: 'high' } }));
+    const unknown = await toolErrorOf(call('addRow', { databaseId, properties: { Priority: 'high' } }));
     expect(unknown.category).toBe('invalid_input');
     expect(unknown.message).toMatch(/no property "Priority"; it has: Name, Status, Points/);
-    const wrongType = await failure(call('addRow', { databaseId, properties: { Points: 'three' } }));
+    const wrongType = await toolErrorOf(call('addRow', { databaseId, properties: { Points: 'three' } }));
     expect(wrongType.message).toContain('property "Points" is number');
-    const pageParent = await failure(
+    const pageParent = await toolErrorOf(
       call('createPage', { parent: { pageId: parentId }, title: 'x', properties: { a: 1 } }),
     );
     expect(pageParent.category).toBe('invalid_input');
-    const noTarget = await failure(call('addRow', { properties: {} }));
+    const noTarget = await toolErrorOf(call('addRow', { properties: {} }));
     expect(noTarget.category).toBe('invalid_input');
     expect(server.count('post-page')).toBe(posts);
   });
@@ -358,13 +348,13 @@ describe(`notion adapter operations (${vendorTier})`, () => {
     // A database with two data sources cannot stand for one of them.
     const second = fake.seedDatabase(parentId, 'Other', { Name: 'title' });
     fake.databases.get(databaseId)?.dataSourceIds.push(second.dataSourceId);
-    const ambiguous = await failure(call('queryDatabase', { databaseId }));
+    const ambiguous = await toolErrorOf(call('queryDatabase', { databaseId }));
     expect(ambiguous.category).toBe('invalid_input');
     expect(ambiguous.message).toContain(second.dataSourceId);
   });
 
   it("maps Notion's 404, 429 with Retry-After and 503 to not_found, rate_limited and transient", async () => {
-    const missing = await failure(call('archivePage', { pageId: randomUUID() }));
+    const missing = await toolErrorOf(call('archivePage', { pageId: randomUUID() }));
     expect(missing).toMatchObject({ category: 'not_found', retryable: false, details: { status: 404 } });
 
     const parentId = fake.seedPage('Limits');
@@ -373,7 +363,7 @@ describe(`notion adapter operations (${vendorTier})`, () => {
       headers: { 'retry-after': '1' },
       body: { object: 'error', status: 429, code: 'rate_limited', message: 'You have been rate limited.' },
     });
-    const limited = await failure(call('createPage', { parent: { pageId: parentId }, title: 'x' }));
+    const limited = await toolErrorOf(call('createPage', { parent: { pageId: parentId }, title: 'x' }));
     expect(limited).toMatchObject({
       category: 'rate_limited',
       retryable: true,
@@ -384,10 +374,10 @@ describe(`notion adapter operations (${vendorTier})`, () => {
       status: 503,
       body: { object: 'error', status: 503, code: 'service_unavailable', message: 'Notion is unavailable.' },
     });
-    const outage = await failure(call('createPage', { parent: { pageId: parentId }, title: 'x' }));
+    const outage = await toolErrorOf(call('createPage', { parent: { pageId: parentId }, title: 'x' }));
     expect(outage).toMatchObject({ category: 'transient', retryable: true });
 
-    const bad = await failure(call('getPage', { pageId: 'not-an-id' }));
+    const bad = await toolErrorOf(call('getPage', { pageId: 'not-an-id' }));
     expect(bad.category).toBe('invalid_input');
   });
 });
@@ -441,7 +431,7 @@ describe(`notion createDatabase (${supplementTier})`, () => {
       { Name: 'Vendor lock-in', Severity: 'high', Score: 8, Mitigated: false },
     ]);
 
-    const twoTitles = await failure(
+    const twoTitles = await toolErrorOf(
       call('createDatabase', { parentPageId: parentId, title: 'x', properties: { A: 'title', B: 'title' } }),
     );
     expect(twoTitles.category).toBe('invalid_input');

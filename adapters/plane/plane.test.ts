@@ -5,11 +5,11 @@ import { startContractServer, type ContractServer } from '../../test/contract/co
 import { loadSpec } from '../../test/contract/load-spec.js';
 import { quirksOf } from '../../test/contract/vendor-quirks.js';
 import { createTestToolRuntime, type TestToolRuntime } from '../../test/harness/tool-runtime.js';
-import { ToolError } from '../core/errors.js';
 import { FakePlane } from './contract-handlers.js';
 import { EXTERNAL_SOURCE, externalId } from './external-id.js';
 import { planeAdapter } from './index.js';
 import { planeSpecWithPagination } from './plane-spec-fixes.js';
+import { toolErrorOf } from '../../test/harness/tool-error.js';
 
 const workspaceSlug = 'acme';
 
@@ -61,16 +61,6 @@ testAdapter({
   notFound: { operation: 'getWorkItem', input: { projectId: conformanceProject, workItemId: randomUUID() } },
   badEnv: { PLANE_API_KEY: 'plane_api_not_the_key' },
 });
-
-async function caught(promise: Promise<unknown>): Promise<ToolError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ToolError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('plane adapter against the contract server (Plane API v1 spec)', () => {
   let plane: Awaited<ReturnType<typeof startFakePlane>>;
@@ -239,7 +229,7 @@ describe('plane adapter against the contract server (Plane API v1 spec)', () => 
       { projectId, name: 'Review', color: '#7C3AED', group: 'started' },
       'wf-4:state',
     );
-    const error = await caught(
+    const error = await toolErrorOf(
       call('createState', { projectId, name: 'Review', color: '#7C3AED' }, 'wf-4:other-state'),
     );
     expect(error.category).toBe('conflict');
@@ -247,12 +237,12 @@ describe('plane adapter against the contract server (Plane API v1 spec)', () => 
   });
 
   it("reports Plane's validation errors as invalid_input", async () => {
-    const error = await caught(
+    const error = await toolErrorOf(
       call('createWorkItem', { projectId, name: 'Bad state', stateId: randomUUID() }),
     );
     expect(error.category).toBe('invalid_input');
     expect(error.message).toContain('State is not valid');
-    const missing = await caught(call('listWorkItems', { projectId: randomUUID() }));
+    const missing = await toolErrorOf(call('listWorkItems', { projectId: randomUUID() }));
     expect(missing.category).toBe('not_found');
   });
 
@@ -359,7 +349,9 @@ describe('plane adapter against the contract server (Plane API v1 spec)', () => 
     const { cycles } = await call<{ cycles: { name: string }[] }>('listCycles', { projectId });
     expect(cycles.map((c) => c.name)).toContain('Sprint 14');
 
-    const oneDate = await caught(call('createCycle', { projectId, name: 'Half', startDate: '2026-05-01' }));
+    const oneDate = await toolErrorOf(
+      call('createCycle', { projectId, name: 'Half', startDate: '2026-05-01' }),
+    );
     expect(oneDate.category).toBe('invalid_input');
     expect(oneDate.message).toContain('give both startDate and endDate');
     expect(callsOf('workspaces_projects_cycles_create')).toHaveLength(1);
@@ -386,7 +378,7 @@ describe('plane adapter against the contract server (Plane API v1 spec)', () => 
     expect(plane.fake.cycles.has(created.createCycle.id)).toBe(false);
 
     const todo = plane.fake.inProject(plane.fake.states, projectId).find((state) => state.default === true);
-    const error = await caught(call('deleteState', { projectId, stateId: todo?.id }));
+    const error = await toolErrorOf(call('deleteState', { projectId, stateId: todo?.id }));
     expect(error.category).toBe('invalid_input');
     expect(error.message).toContain('Default state cannot be deleted');
   });
@@ -429,7 +421,7 @@ describe('plane adapter against the contract server (Plane API v1 spec)', () => 
       headers: { 'retry-after': '1' },
       body: { detail: 'Request was throttled. Expected available in 1 second.' },
     });
-    const error = await caught(call('listLabels', { projectId }));
+    const error = await toolErrorOf(call('listLabels', { projectId }));
     expect(error).toMatchObject({ category: 'rate_limited', details: { status: 429, retryAfterMs: 1000 } });
     const started = Date.now();
     await call('listLabels', { projectId });

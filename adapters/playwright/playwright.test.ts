@@ -3,12 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ToolError } from '../core/errors.js';
 import { testAdapter } from '../../test/conformance/test-adapter.js';
 import { createTestToolRuntime, type TestToolRuntime } from '../../test/harness/tool-runtime.js';
 import { BrowserHost } from './browser.js';
 import { playwrightAdapter } from './index.js';
 import { startTestSite, type TestSite } from './test-site.js';
+import { toolErrorOf } from '../../test/harness/tool-error.js';
 
 const chromiumEnv = { PLAYWRIGHT_CHROMIUM_PATH: process.env.PLAYWRIGHT_CHROMIUM_PATH ?? '/usr/bin/chromium' };
 
@@ -21,16 +21,6 @@ async function pngHeader(file: string) {
   const bytes = await readFile(file);
   expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20), size: bytes.length };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ToolError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ToolError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 let conformanceSite: TestSite | undefined;
@@ -268,18 +258,18 @@ describe('playwright adapter: Chromium against a site served by the test', () =>
   });
 
   it('maps an unreachable host and a timeout to transient errors, and bad input to invalid_input', async () => {
-    const refused = await failure(call('openPage', { url: `http://127.0.0.1:${site.closedPort}/` }));
+    const refused = await toolErrorOf(call('openPage', { url: `http://127.0.0.1:${site.closedPort}/` }));
     expect(refused).toMatchObject({ category: 'transient' });
     expect(refused.message).toMatch(/ERR_CONNECTION_REFUSED/);
 
-    const slow = await failure(call('openPage', { url: `${site.base}/slow`, timeoutMs: 500 }));
+    const slow = await toolErrorOf(call('openPage', { url: `${site.base}/slow`, timeoutMs: 500 }));
     expect(slow).toMatchObject({ category: 'transient' });
     expect(slow.message).toMatch(/Timeout 500ms exceeded/);
 
-    const local = await failure(call('openPage', { url: 'file:///etc/passwd' }));
+    const local = await toolErrorOf(call('openPage', { url: 'file:///etc/passwd' }));
     expect(local.category).toBe('invalid_input');
 
-    const ambiguous = await failure(
+    const ambiguous = await toolErrorOf(
       call('fillForm', { url: `${site.base}/`, fields: [{ selector: 'img', value: 'x' }], timeoutMs: 2000 }),
     );
     expect(ambiguous.category).toBe('invalid_input');
@@ -290,7 +280,7 @@ describe('playwright adapter: Chromium against a site served by the test', () =>
     const controller = new AbortController();
     const started = performance.now();
     setTimeout(() => controller.abort(new Error('activity cancelled')), 300);
-    const error = await failure(
+    const error = await toolErrorOf(
       tools.runtime.invoke(
         {
           tenantId: 'default',

@@ -3,7 +3,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ToolError } from '../core/errors.js';
 import { testAdapter } from '../../test/conformance/test-adapter.js';
 import { startContractServer, type ContractServer } from '../../test/contract/contract-server.js';
 import { loadSpec } from '../../test/contract/load-spec.js';
@@ -13,6 +12,7 @@ import { createTestToolRuntime, type TestToolRuntime } from '../../test/harness/
 import { SLACK_TEST_TOKEN_PREFIX, createSlackFake, slackUsers, type SlackFake } from './contract-handlers.js';
 import { slackContractSpec } from './contract-spec.js';
 import { slackAdapter } from './index.js';
+import { toolErrorOf } from '../../test/harness/tool-error.js';
 
 const tier =
   'contract server: ../shared/specs/slack/web-api.openapi.json (Swagger 2.0, 2021), plus the POST twins and upload methods of contract-spec.ts';
@@ -43,16 +43,6 @@ const envFor = (server: ContractServer) => ({
 afterEach(() => {
   for (const server of started) expect(server.violations.splice(0)).toEqual([]);
 });
-
-async function failure(promise: Promise<unknown>): Promise<ToolError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ToolError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 let conformance: { fake: SlackFake; channelId: string } | undefined;
 testAdapter({
@@ -134,7 +124,7 @@ describe(`slack adapter operations (${tier})`, () => {
 
   it('createChannel maps name_taken to a non-retryable conflict', async () => {
     fake.seedChannel('taken-name');
-    const error = await failure(call('createChannel', { name: 'taken-name' }));
+    const error = await toolErrorOf(call('createChannel', { name: 'taken-name' }));
     expect(error.category).toBe('conflict');
     expect(error.retryable).toBe(false);
     expect(error.message).toContain('name_taken');
@@ -196,7 +186,7 @@ describe(`slack adapter operations (${tier})`, () => {
       `${slackUsers.alice},${slackUsers.bob}`,
       slackUsers.bob,
     ]);
-    const error = await failure(call('inviteUsers', { channel: channel.id, users: ['U0NOBODY0001'] }));
+    const error = await toolErrorOf(call('inviteUsers', { channel: channel.id, users: ['U0NOBODY0001'] }));
     expect(error.category).toBe('not_found');
   });
 
@@ -254,11 +244,11 @@ describe(`slack adapter operations (${tier})`, () => {
     });
 
     const updates = server.count('chat_update');
-    const invalid = await failure(call('updateMessage', { channel: channel.id, ts: posted.ts }));
+    const invalid = await toolErrorOf(call('updateMessage', { channel: channel.id, ts: posted.ts }));
     expect(invalid.category).toBe('invalid_input');
     expect(server.count('chat_update')).toBe(updates);
 
-    const missing = await failure(
+    const missing = await toolErrorOf(
       call('updateMessage', { channel: channel.id, ts: '1000000000.000001', text: 'x' }),
     );
     expect(missing.category).toBe('not_found');
@@ -322,16 +312,16 @@ describe(`slack adapter operations (${tier})`, () => {
     expect(fake.files.get(artifact.fileId)?.bytes?.toString()).toBe(
       'Plan: 3 to add, 0 to change, 0 to destroy.',
     );
-    const outside = await failure(
+    const outside = await toolErrorOf(
       call('uploadFile', { channel: channel.id, filename: 'x', artifact: { path: '../../../etc/passwd' } }),
     );
     expect(outside.category).toBe('invalid_input');
-    const gone = await failure(
+    const gone = await toolErrorOf(
       call('uploadFile', { channel: channel.id, filename: 'x', artifact: { path: 'slack-test/none.txt' } }),
     );
     expect(gone.category).toBe('not_found');
 
-    const both = await failure(
+    const both = await toolErrorOf(
       call('uploadFile', { channel: channel.id, filename: 'x', content: 'a', contentBase64: 'YQ==' }),
     );
     expect(both.category).toBe('invalid_input');
@@ -346,11 +336,11 @@ describe(`slack adapter operations (${tier})`, () => {
   });
 
   it('maps channel_not_found, an HTTP 503 and a network failure to not_found and transient', async () => {
-    const archive = await failure(call('archiveChannel', { channel: 'C0NOTFOUND01' }));
+    const archive = await toolErrorOf(call('archiveChannel', { channel: 'C0NOTFOUND01' }));
     expect(archive).toMatchObject({ category: 'not_found', retryable: false });
 
     fake.answerNext('conversations_list', { status: 503, body: { ok: false, error: 'request_timeout' } });
-    const outage = await failure(call('listChannels', {}));
+    const outage = await toolErrorOf(call('listChannels', {}));
     expect(outage).toMatchObject({ category: 'transient', retryable: true, details: { status: 503 } });
 
     const offline = createTestToolRuntime([slackAdapter], {
@@ -358,7 +348,7 @@ describe(`slack adapter operations (${tier})`, () => {
       SLACK_API_URL: 'http://127.0.0.1:9/api/',
     });
     try {
-      const error = await failure(
+      const error = await toolErrorOf(
         offline.runtime.invoke({ tenantId: 'default', tool: 'slack', operation: 'listChannels', input: {} }),
       );
       expect(error).toMatchObject({ category: 'transient', retryable: true });
@@ -399,7 +389,7 @@ describe(`slack: a 429 with Retry-After pauses that key for all workers (${tier}
         body: { ok: false, error: 'rate_limited' },
       });
 
-      const error = await failure(post(workerA, 'from A'));
+      const error = await toolErrorOf(post(workerA, 'from A'));
       expect(error.category).toBe('rate_limited');
       expect(error.retryable).toBe(true);
       expect(error.details.retryAfterMs).toBe(2000);

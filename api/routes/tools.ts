@@ -14,7 +14,11 @@ const toolSchema = z
     missing: z.array(z.string()).optional(),
     reachable: z.boolean().nullable(),
     reachabilityError: z.string().optional(),
-    credentials: z.object({ fields: z.array(z.string()), env: z.record(z.string(), z.string()), secret: z.array(z.string()) }),
+    credentials: z.object({
+      fields: z.array(z.string()),
+      env: z.record(z.string(), z.string()),
+      secret: z.array(z.string()),
+    }),
     operations: z.array(
       z.object({
         name: z.string(),
@@ -60,7 +64,7 @@ const checkQuery = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true')
-    .meta({ description: 'Run each configured adapter\'s connection test (cached for a minute)' }),
+    .meta({ description: "Run each configured adapter's connection test (cached for a minute)" }),
 });
 
 export const toolRoutes = [
@@ -76,7 +80,9 @@ export const toolRoutes = [
       status: 200,
       body: {
         tools: await Promise.all(
-          resources.tools.list().map((adapter) => toolView(resources, principal.tenantId, adapter.id, query.check)),
+          resources.tools
+            .list()
+            .map((adapter) => toolView(resources, principal.tenantId, adapter.id, query.check)),
         ),
       },
     }),
@@ -107,7 +113,11 @@ export const toolRoutes = [
       if (!adapter) throw problems.notFound(`No tool ${params.id}.`);
       const parsed = adapter.credentials.schema.safeParse(body);
       if (!parsed.success) throw validationProblem(fieldErrors(parsed.error, 'body'));
-      await resources.tools.storeCredentials(principal.tenantId, adapter.id, parsed.data as Record<string, unknown>);
+      await resources.tools.storeCredentials(
+        principal.tenantId,
+        adapter.id,
+        parsed.data as Record<string, unknown>,
+      );
       await resources.redis.del(`somagent:tools:reachable:${principal.tenantId}:${adapter.id}`);
       return { status: 204 };
     },

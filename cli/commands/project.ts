@@ -18,14 +18,25 @@ interface ProjectView {
 }
 
 const terminal = new Set(['completed', 'failed', 'cancelled', 'expired']);
-const marks: Record<string, string> = { pending: '·', running: '▶', completed: '✓', failed: '✗', skipped: '↷', compensated: '↺' };
+const marks: Record<string, string> = {
+  pending: '·',
+  running: '▶',
+  completed: '✓',
+  failed: '✗',
+  skipped: '↷',
+  compensated: '↺',
+};
 
 function render(project: ProjectView): string {
-  const lines = [`${project.id}  ${project.status}${project.plan ? `  (${project.plan.capsules.map((c) => c.id).join(' + ')})` : ''}`];
+  const lines = [
+    `${project.id}  ${project.status}${project.plan ? `  (${project.plan.capsules.map((c) => c.id).join(' + ')})` : ''}`,
+  ];
   for (const task of project.plan?.tasks ?? []) {
     const state = project.tasks[task.id];
     const detail = state?.error ?? state?.reason;
-    lines.push(`  ${marks[state?.status ?? 'pending'] ?? '?'} ${task.id.padEnd(24)} ${task.uses.padEnd(34)} ${state?.status ?? 'pending'}${detail ? `  ${detail}` : ''}`);
+    lines.push(
+      `  ${marks[state?.status ?? 'pending'] ?? '?'} ${task.id.padEnd(24)} ${task.uses.padEnd(34)} ${state?.status ?? 'pending'}${detail ? `  ${detail}` : ''}`,
+    );
   }
   if (project.error) lines.push(`  error: ${project.error}`);
   return lines.join('\n');
@@ -54,46 +65,59 @@ export function registerProjectCommands(program: Command): void {
     .command('start')
     .argument('<brief>', 'what the project should do')
     .option('--capsule <id>', 'use this capsule instead of choosing one from the brief')
-    .option('--input <key=value...>', 'a capsule input (repeatable)', (value: string, all: string[] = []) => [...all, value])
+    .option('--input <key=value...>', 'a capsule input (repeatable)', (value: string, all: string[] = []) => [
+      ...all,
+      value,
+    ])
     .option('--auto-approve', 'approve the plan without waiting (if policy allows)')
     .option('--watch', 'follow the tasks until the project ends or waits for approval')
-    .action(async (brief: string, options: { capsule?: string; input?: string[]; autoApprove?: boolean; watch?: boolean }) => {
-      const inputs = Object.fromEntries(
-        (options.input ?? []).map((pair) => {
-          const at = pair.indexOf('=');
-          if (at < 1) throw new Error(`--input ${pair}: expected key=value`);
-          const raw = pair.slice(at + 1);
-          let value: unknown = raw;
-          try {
-            value = JSON.parse(raw);
-          } catch {
-            // a plain string
-          }
-          return [pair.slice(0, at), value];
-        }),
-      );
-      const started = await api<{ id: string; status: string; links: Record<string, string> }>('POST', '/v1/projects', {
-        brief,
-        ...(options.capsule ? { capsule: options.capsule } : {}),
-        ...(Object.keys(inputs).length ? { inputs } : {}),
-        ...(options.autoApprove ? { autoApprove: true } : {}),
-      });
-      process.stdout.write(`started ${started.id}\n  Web UI: ${started.links.temporalUi}\n`);
-      if (options.watch) {
-        const final = await watch(started.id);
-        if (final.status === 'awaiting_approval') process.stdout.write(`approve with: somagent project approve ${final.id}\n`);
-        if (['failed', 'expired'].includes(final.status)) process.exitCode = 1;
-      }
-    });
+    .action(
+      async (
+        brief: string,
+        options: { capsule?: string; input?: string[]; autoApprove?: boolean; watch?: boolean },
+      ) => {
+        const inputs = Object.fromEntries(
+          (options.input ?? []).map((pair) => {
+            const at = pair.indexOf('=');
+            if (at < 1) throw new Error(`--input ${pair}: expected key=value`);
+            const raw = pair.slice(at + 1);
+            let value: unknown = raw;
+            try {
+              value = JSON.parse(raw);
+            } catch {
+              // a plain string
+            }
+            return [pair.slice(0, at), value];
+          }),
+        );
+        const started = await api<{ id: string; status: string; links: Record<string, string> }>(
+          'POST',
+          '/v1/projects',
+          {
+            brief,
+            ...(options.capsule ? { capsule: options.capsule } : {}),
+            ...(Object.keys(inputs).length ? { inputs } : {}),
+            ...(options.autoApprove ? { autoApprove: true } : {}),
+          },
+        );
+        process.stdout.write(`started ${started.id}\n  Web UI: ${started.links.temporalUi}\n`);
+        if (options.watch) {
+          const final = await watch(started.id);
+          if (final.status === 'awaiting_approval')
+            process.stdout.write(`approve with: somagent project approve ${final.id}\n`);
+          if (['failed', 'expired'].includes(final.status)) process.exitCode = 1;
+        }
+      },
+    );
   project
     .command('list')
     .option('--status <status>', 'only projects in this status')
     .action(async (options: { status?: string }) => {
-      const { projects } = await api<{ projects: { id: string; status: string; brief: string; createdAt: string }[] }>(
-        'GET',
-        `/v1/projects${options.status ? `?status=${encodeURIComponent(options.status)}` : ''}`,
-      );
-      for (const p of projects) process.stdout.write(`${p.id}  ${p.status.padEnd(18)} ${p.createdAt}  ${p.brief.slice(0, 60)}\n`);
+      const { projects } = await api<{
+        projects: { id: string; status: string; brief: string; createdAt: string }[];
+      }>('GET', `/v1/projects${options.status ? `?status=${encodeURIComponent(options.status)}` : ''}`);
+      for (const p of projects)
+        process.stdout.write(`${p.id}  ${p.status.padEnd(18)} ${p.createdAt}  ${p.brief.slice(0, 60)}\n`);
     });
   project
     .command('show')
@@ -108,7 +132,8 @@ export function registerProjectCommands(program: Command): void {
       .command(action)
       .argument('<id>')
       .action(async (id: string) => {
-        const plan = action === 'approve' ? await api<{ version: number }>('GET', `/v1/projects/${id}/plan`) : undefined;
+        const plan =
+          action === 'approve' ? await api<{ version: number }>('GET', `/v1/projects/${id}/plan`) : undefined;
         await api('POST', `/v1/projects/${id}/${action}`, plan ? { planVersion: plan.version } : undefined);
         process.stdout.write(`${action === 'approve' ? 'approved' : 'cancelling'} ${id}\n`);
       });

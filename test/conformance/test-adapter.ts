@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyAdapter } from '../../adapters/core/define-adapter.js';
 import { describeAdapter } from '../../adapters/core/describe.js';
-import { ToolError } from '../../adapters/core/errors.js';
 import { createTestToolRuntime, type TestToolRuntime } from '../harness/tool-runtime.js';
+import { toolErrorOf } from '../harness/tool-error.js';
 
 /** One call of an operation, as a test writes it. */
 export interface SampleCall {
@@ -29,16 +29,6 @@ export interface ConformanceTarget {
   notFound?: SampleCall;
   /** Credentials the server rejects; omit when the server accepts any (moto). */
   badEnv?: Record<string, string>;
-}
-
-async function caught(promise: Promise<unknown>): Promise<ToolError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ToolError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 /**
@@ -88,8 +78,13 @@ export function testAdapter(target: ConformanceTarget): void {
     });
 
     it('rejects invalid input before calling the vendor', async () => {
-      const error = await caught(
-        tools.runtime.invoke({ tenantId, tool: adapter.id, operation: target.write.operation, input: { unexpected: [] } }),
+      const error = await toolErrorOf(
+        tools.runtime.invoke({
+          tenantId,
+          tool: adapter.id,
+          operation: target.write.operation,
+          input: { unexpected: [] },
+        }),
       );
       expect(error.category).toBe('invalid_input');
       expect(error.message).toContain(`${adapter.id}.${target.write.operation}`);
@@ -98,8 +93,18 @@ export function testAdapter(target: ConformanceTarget): void {
     it('performs a write once per idempotency key, counted on the server', async () => {
       const before = await target.write.count(env);
       const key = `conformance:${randomUUID()}`;
-      const first = await tools.runtime.invoke({ tenantId, tool: adapter.id, ...target.write, idempotencyKey: key });
-      const second = await tools.runtime.invoke({ tenantId, tool: adapter.id, ...target.write, idempotencyKey: key });
+      const first = await tools.runtime.invoke({
+        tenantId,
+        tool: adapter.id,
+        ...target.write,
+        idempotencyKey: key,
+      });
+      const second = await tools.runtime.invoke({
+        tenantId,
+        tool: adapter.id,
+        ...target.write,
+        idempotencyKey: key,
+      });
       expect(second).toEqual({ output: first.output, replayed: true });
       expect(await target.write.count(env)).toBe(before + 1);
     });
@@ -107,14 +112,24 @@ export function testAdapter(target: ConformanceTarget): void {
     it('finds the side effect of an attempt interrupted after the vendor call, instead of repeating it', async () => {
       const operation = adapter.operations[target.write.operation];
       const key = `conformance:${randomUUID()}`;
-      const first = await tools.runtime.invoke({ tenantId, tool: adapter.id, ...target.write, idempotencyKey: key });
+      const first = await tools.runtime.invoke({
+        tenantId,
+        tool: adapter.id,
+        ...target.write,
+        idempotencyKey: key,
+      });
       const before = await target.write.count(env);
       // Exactly what a worker killed between the vendor's answer and the ledger update leaves behind.
       await tools.pool.query(
         "update tool_side_effects set status = 'started', output = null where tenant_id = $1 and idempotency_key = $2",
         [tenantId, key],
       );
-      const retry = await tools.runtime.invoke({ tenantId, tool: adapter.id, ...target.write, idempotencyKey: key });
+      const retry = await tools.runtime.invoke({
+        tenantId,
+        tool: adapter.id,
+        ...target.write,
+        idempotencyKey: key,
+      });
       if (operation?.recover) {
         expect(retry.replayed).toBe(true);
         const identify = target.write.identify ?? ((output: unknown) => output);
@@ -129,7 +144,7 @@ export function testAdapter(target: ConformanceTarget): void {
     if (target.notFound) {
       const notFound = target.notFound;
       it('maps the vendor\'s "not found" to a non-retryable not_found error', async () => {
-        const error = await caught(tools.runtime.invoke({ tenantId, tool: adapter.id, ...notFound }));
+        const error = await toolErrorOf(tools.runtime.invoke({ tenantId, tool: adapter.id, ...notFound }));
         expect(error.category).toBe('not_found');
         expect(error.retryable).toBe(false);
       });
@@ -140,7 +155,7 @@ export function testAdapter(target: ConformanceTarget): void {
       it('maps rejected credentials to a non-retryable auth error', async () => {
         const bad = createTestToolRuntime([adapter], { ...env, ...badEnv });
         try {
-          const error = await caught(bad.runtime.invoke({ tenantId, tool: adapter.id, ...target.read }));
+          const error = await toolErrorOf(bad.runtime.invoke({ tenantId, tool: adapter.id, ...target.read }));
           expect(error.category).toBe('auth');
           expect(error.retryable).toBe(false);
         } finally {
@@ -154,7 +169,7 @@ export function testAdapter(target: ConformanceTarget): void {
       try {
         const state = await bare.runtime.credentials(tenantId, adapter);
         if (state.configured) return; // an adapter that needs no credentials (local tools)
-        const error = await caught(bare.runtime.invoke({ tenantId, tool: adapter.id, ...target.read }));
+        const error = await toolErrorOf(bare.runtime.invoke({ tenantId, tool: adapter.id, ...target.read }));
         expect(error.category).toBe('auth');
         expect(error.message).toMatch(/not configured/);
         expect(state.missing.join(' ')).toMatch(/[A-Z_]{3,}/);
@@ -171,7 +186,9 @@ export function testAdapter(target: ConformanceTarget): void {
         if (!state.configured) throw new Error('not configured');
         await other.runtime.limiter.pause(other.runtime.limitKey(adapter, state.values), 1500);
 
-        const error = await caught(impatient.runtime.invoke({ tenantId, tool: adapter.id, ...target.read }));
+        const error = await toolErrorOf(
+          impatient.runtime.invoke({ tenantId, tool: adapter.id, ...target.read }),
+        );
         expect(error.category).toBe('rate_limited');
         expect(error.details.retryAfterMs).toBeGreaterThan(0);
         expect(error.details.retryAfterMs).toBeLessThanOrEqual(1500);
@@ -190,9 +207,15 @@ export function testAdapter(target: ConformanceTarget): void {
         .map((variable) => (variable ? env[variable] : undefined))
         .filter((value): value is string => typeof value === 'string' && value.length >= 4);
       const messages: string[] = [];
-      for (const call of [target.read, target.notFound, { operation: target.write.operation, input: { bad: true } }]) {
+      for (const call of [
+        target.read,
+        target.notFound,
+        { operation: target.write.operation, input: { bad: true } },
+      ]) {
         if (!call) continue;
-        await tools.runtime.invoke({ tenantId, tool: adapter.id, ...call }).catch((error: Error) => messages.push(error.message));
+        await tools.runtime
+          .invoke({ tenantId, tool: adapter.id, ...call })
+          .catch((error: Error) => messages.push(error.message));
       }
       const { rows } = await tools.pool.query<{ text: string }>(
         `select coalesce(string_agg(output::text, ' '), '') as text from tool_side_effects where tool = $1`,

@@ -28,7 +28,23 @@ export type ContractServerOptions = (
   quirks?: VendorQuirks;
   /** Accept query parameters the operation does not declare; default false. */
   allowUnknownQueryParameters?: boolean;
+  /**
+   * Serves a path outside the API on the same socket, unchecked and unrecorded (files a vendor
+   * hosts elsewhere, such as rendered images); undefined lets the spec route the request.
+   */
+  serveOutsideSpec?(request: {
+    method: string;
+    path: string;
+    headers: Record<string, string>;
+  }): OutsideSpecResponse | undefined;
 };
+
+/** A file served next to the API by `serveOutsideSpec`. */
+export interface OutsideSpecResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body: Buffer | string;
+}
 
 /** A running contract server. */
 export interface ContractServer {
@@ -86,6 +102,17 @@ export async function startContractServer(options: ContractServerOptions): Promi
     violations,
   };
   const server = createServer((req, res) => {
+    if (options.serveOutsideSpec) {
+      const path = new URL(req.url ?? '/', 'http://contract.invalid').pathname;
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).map(([name, value]) => [name, String(value)]),
+      );
+      const outside = options.serveOutsideSpec({ method: req.method ?? 'GET', path, headers });
+      if (outside) {
+        res.writeHead(outside.status, outside.headers).end(outside.body);
+        return;
+      }
+    }
     serveExchange(context, req, res).catch((error: unknown) => {
       res.statusCode = 500;
       res.end(String(error));

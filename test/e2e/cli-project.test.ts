@@ -11,7 +11,9 @@ let site: Server;
 let siteUrl: string;
 
 beforeAll(async () => {
-  site = createServer((req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(`<title>${req.url}</title>`));
+  site = createServer((req, res) =>
+    res.writeHead(200, { 'Content-Type': 'text/html' }).end(`<title>${req.url}</title>`),
+  );
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
   platform = await startTestPlatform({ SOMAGENT_CAPSULES_DIR: path.join(packageRoot, 'test', 'capsules') });
@@ -28,7 +30,17 @@ const somagent = (...args: string[]) =>
 
 describe('somagent project (CLI over the API)', () => {
   it('starts a project, follows its tasks to the end, then lists and shows it', async () => {
-    const started = await somagent('project', 'start', 'fan out', '--capsule', 'test-fan-out', '--input', `url=${siteUrl}`, '--auto-approve', '--watch');
+    const started = await somagent(
+      'project',
+      'start',
+      'fan out',
+      '--capsule',
+      'test-fan-out',
+      '--input',
+      `url=${siteUrl}`,
+      '--auto-approve',
+      '--watch',
+    );
     expect(started.stderr).toBe('');
     expect(started.code).toBe(0);
     const id = /started (project-[0-9a-f-]+)/.exec(started.stdout)?.[1] ?? '';
@@ -41,7 +53,16 @@ describe('somagent project (CLI over the API)', () => {
   });
 
   it('waits for approval and approves from the command line', async () => {
-    const started = await somagent('project', 'start', 'fan out', '--capsule', 'test-fan-out', '--input', `url=${siteUrl}`, '--watch');
+    const started = await somagent(
+      'project',
+      'start',
+      'fan out',
+      '--capsule',
+      'test-fan-out',
+      '--input',
+      `url=${siteUrl}`,
+      '--watch',
+    );
     expect(started.stdout).toContain('awaiting_approval');
     const id = /started (project-[0-9a-f-]+)/.exec(started.stdout)?.[1] ?? '';
     expect((await somagent('project', 'approve', id)).stdout).toContain(`approved ${id}`);

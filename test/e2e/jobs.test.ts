@@ -122,7 +122,12 @@ describe('jobs through the API, run by a real worker on the Temporal dev server'
   it('lists the job catalog with input schemas', async () => {
     const response = await platform.call('/v1/job-types');
     const body = (await response.json()) as { jobTypes: { type: string; inputSchema: { type?: string } }[] };
-    expect(body.jobTypes.map((job) => job.type)).toEqual(['echo', 'postgres.stats', 'jobs.prune', 'tool.invoke']);
+    expect(body.jobTypes.map((job) => job.type)).toEqual([
+      'echo',
+      'postgres.stats',
+      'jobs.prune',
+      'tool.invoke',
+    ]);
     expect(body.jobTypes.find((job) => job.type === 'jobs.prune')?.inputSchema).toMatchObject({
       type: 'object',
       required: ['olderThanDays'],

@@ -19,7 +19,11 @@ let api: TestPlatform;
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let proxy: Awaited<ReturnType<typeof startSlowProxy>>;
 const workers: ChildProcess[] = [];
-const credentials = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIACRASHTEST0000001', AWS_SECRET_ACCESS_KEY: 'crash-test-secret-key' };
+const credentials = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'AKIACRASHTEST0000001',
+  AWS_SECRET_ACCESS_KEY: 'crash-test-secret-key',
+};
 
 function startWorker(taskQueue: string): ChildProcess {
   const servers = inject('servers');
@@ -44,8 +48,15 @@ function startWorker(taskQueue: string): ChildProcess {
 }
 
 async function instancesTagged(value: string) {
-  const ec2 = connectEc2({ region: 'us-east-1', accessKeyId: credentials.AWS_ACCESS_KEY_ID, secretAccessKey: credentials.AWS_SECRET_ACCESS_KEY, endpoint: moto.endpoint });
-  const result = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:run', Values: [value] }] }));
+  const ec2 = connectEc2({
+    region: 'us-east-1',
+    accessKeyId: credentials.AWS_ACCESS_KEY_ID,
+    secretAccessKey: credentials.AWS_SECRET_ACCESS_KEY,
+    endpoint: moto.endpoint,
+  });
+  const result = await ec2.send(
+    new DescribeInstancesCommand({ Filters: [{ Name: 'tag:run', Values: [value] }] }),
+  );
   return (result.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []);
 }
 
@@ -64,14 +75,22 @@ afterAll(async () => {
 describe('a worker killed in the middle of a write', () => {
   it('is replaced by another that completes the job without creating the instance twice', async () => {
     const taskQueue = api.resources.config.TEMPORAL_TASK_QUEUE;
-    const ec2 = connectEc2({ region: 'us-east-1', accessKeyId: 'x', secretAccessKey: 'y', endpoint: moto.endpoint });
+    const ec2 = connectEc2({
+      region: 'us-east-1',
+      accessKeyId: 'x',
+      secretAccessKey: 'y',
+      endpoint: moto.endpoint,
+    });
     const imageId = (await ec2.send(new DescribeImagesCommand({}))).Images?.[0]?.ImageId ?? '';
     const run = `crash-${Date.now()}`;
 
     const first = startWorker(taskQueue);
     const created = await api.call('/v1/jobs', {
       method: 'POST',
-      json: { type: 'tool.invoke', input: { tool: 'aws', operation: 'runInstances', input: { imageId, tags: { run } } } },
+      json: {
+        type: 'tool.invoke',
+        input: { tool: 'aws', operation: 'runInstances', input: { imageId, tags: { run } } },
+      },
     });
     const { id } = (await created.json()) as { id: string };
 
@@ -107,7 +126,12 @@ describe('a worker killed in the middle of a write', () => {
 
   it('lets a project finish on a new worker, with each side effect once', async () => {
     const taskQueue = api.resources.config.TEMPORAL_TASK_QUEUE;
-    const ec2 = connectEc2({ region: 'us-east-1', accessKeyId: 'x', secretAccessKey: 'y', endpoint: moto.endpoint });
+    const ec2 = connectEc2({
+      region: 'us-east-1',
+      accessKeyId: 'x',
+      secretAccessKey: 'y',
+      endpoint: moto.endpoint,
+    });
     const imageId = (await ec2.send(new DescribeImagesCommand({}))).Images?.[0]?.ImageId ?? '';
     const run = `project-crash-${Date.now()}`;
     const worker = startWorker(taskQueue);
@@ -120,7 +144,11 @@ describe('a worker killed in the middle of a write', () => {
     worker.kill('SIGKILL');
     startWorker(taskQueue);
     const done = await eventually(async () => {
-      const body = (await (await api.call(`/v1/projects/${id}`)).json()) as { status: string; outputs?: { instanceIds: string[] }; error?: string };
+      const body = (await (await api.call(`/v1/projects/${id}`)).json()) as {
+        status: string;
+        outputs?: { instanceIds: string[] };
+        error?: string;
+      };
       return ['completed', 'failed'].includes(body.status) ? body : undefined;
     }, 120_000);
     expect(done.error).toBeUndefined();

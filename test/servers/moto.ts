@@ -11,7 +11,8 @@ const motoServer = path.join(packageRoot, '.tools', 'venv', 'bin', 'moto_server'
 
 /** A moto server (the real EC2 API protocol) on a free loopback port; installs moto on first use. */
 export async function startMoto(): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  if (!existsSync(motoServer)) await runChecked('bash', [path.join(packageRoot, 'scripts', 'setup', 'moto.sh')]);
+  if (!existsSync(motoServer))
+    await runChecked('bash', [path.join(packageRoot, 'scripts', 'setup', 'moto.sh')]);
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'moto-'));
   const child = ManagedProcess.start('moto_server', motoServer, ['-H', '127.0.0.1', '-p', String(port)], {
