@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { adapters } from '../adapters/index.js';
 import { CredentialStore } from '../adapters/core/credential-store.js';
+import type { AnyAdapter } from '../adapters/core/define-adapter.js';
 import { ToolRuntime } from '../adapters/core/tool-runtime.js';
 import type { Config } from '../core/config.js';
 import { createPool } from '../core/db/pool.js';
@@ -17,6 +18,7 @@ export async function createResources(
   config: Config,
   infrastructure: Pick<Infrastructure, 'temporalAddress' | 'temporalUiUrl' | 'databaseUrl' | 'redisUrl'>,
   logger: Logger,
+  options: { adapters?: AnyAdapter[] } = {},
 ): Promise<{ resources: Resources; close(): Promise<void> }> {
   const pool = createPool(infrastructure.databaseUrl);
   pool.on('error', (error) => logger.warn({ err: error }, 'idle PostgreSQL connection failed'));
@@ -26,7 +28,7 @@ export async function createResources(
   const temporal = await connectClient(config, infrastructure.temporalAddress);
   const metrics = createMetrics();
   const tools = new ToolRuntime({
-    adapters,
+    adapters: options.adapters ?? adapters,
     pool,
     redis,
     logger: logger.child({ component: 'tools' }),

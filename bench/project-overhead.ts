@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Worker } from '@temporalio/worker';
+import { z } from 'zod';
+import { createActivities } from '../activities/index.js';
+import { defineAdapter, defineOperation } from '../adapters/core/define-adapter.js';
+import { adapters } from '../adapters/index.js';
+import { capsuleLibrary } from '../capsules/library.js';
+import { syncCapsules } from '../capsules/repository.js';
+import { loadConfig } from '../core/config.js';
+import { migrate } from '../core/db/migrate.js';
+import { createLogger } from '../core/logger.js';
+import { freePort } from '../core/net.js';
+import { packageRoot } from '../core/paths.js';
+import { scratchDir } from '../embedded/scratch-dir.js';
+import { bootstrapIdentity } from '../identity/bootstrap.js';
+import { createResources } from '../platform/create-resources.js';
+import { startInfrastructure } from '../platform/infrastructure.js';
+import { getProject, startProject } from '../projects/project-service.js';
+import { connectWorker } from '../temporal-config/connection.js';
+import { installRuntimeLogging } from '../workers/runtime-logging.js';
+import { fmt, percentile } from './stats.js';
+
+/** A tool whose one operation does nothing: what remains of a step's time is the platform's. */
+const benchAdapter = defineAdapter({
+  id: 'bench',
+  title: 'Benchmark no-op tool',
+  credentials: { schema: z.object({}), env: {}, secret: [] },
+  connect: () => ({}),
+  testConnection: async () => undefined,
+  operations: {
+    noop: defineOperation<object>()({
+      description: 'Does nothing.',
+      kind: 'read',
+      idempotent: true,
+      input: z.object({}),
+      output: z.object({}),
+      run: async () => ({}),
+    }),
+  },
+});
+
+const timeIt = async (fn: () => Promise<unknown>) => {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+};
+
+/**
+ * Side by side on one Temporal dev server, one worker and the same settings: a project of 20
+ * chained no-op steps against a bare workflow of 20 no-op activities (concurrency 1 and 50);
+ * start latency through the project service against a raw workflow start; the end-to-end time
+ * of a three-task parallel project; worker memory with many projects waiting for approval.
+ */
+export async function benchProjectOverhead(options: {
+  rounds: number;
+  concurrency: number;
+  waiting: number;
+}) {
+  const logger = createLogger('warn');
+  const dataDir = scratchDir('somagent-bench-');
+  const config = loadConfig({
+    SOMAGENT_DATA_DIR: dataDir,
+    SOMAGENT_LOG_LEVEL: 'warn',
+    TEMPORAL_PORT: String(await freePort()),
+    TEMPORAL_UI_PORT: String(await freePort()),
+    TEMPORAL_TASK_QUEUE: 'bench',
+    SOMAGENT_CAPSULES_DIR: path.join(packageRoot, 'bench', 'capsules'),
+  });
+  const infrastructure = await startInfrastructure(config, logger, { durable: false });
+  const benchAdapters = [...adapters, benchAdapter];
+  const { resources, close } = await createResources(config, infrastructure, logger, {
+    adapters: benchAdapters,
+  });
+  installRuntimeLogging(logger);
+  const connection = await connectWorker(config, infrastructure.temporalAddress);
+  try {
+    await migrate(infrastructure.databaseUrl, logger);
+    await bootstrapIdentity(config, resources.pool, logger);
+    await syncCapsules(resources.pool, capsuleLibrary(benchAdapters, config.SOMAGENT_CAPSULES_DIR));
+    const worker = await Worker.create({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: 'bench',
+      workflowsPath: path.join(packageRoot, 'bench', 'bench-workflows.ts'),
+      activities: { ...createActivities(resources), noop: async () => undefined },
+      maxConcurrentWorkflowTaskExecutions: 100,
+      maxConcurrentActivityTaskExecutions: 200,
+    });
+    const running = worker.run();
+    const client = resources.temporal;
+    const tenantId = config.SOMAGENT_DEFAULT_TENANT;
+
+    const project = async (capsule: string) => {
+      const { id } = await startProject(
+        resources,
+        tenantId,
+        { brief: 'bench', capsule, autoApprove: true },
+        { createdBy: 'bench' },
+      );
+      await client.workflow.getHandle(id).result();
+      return id;
+    };
+    const bare = async () => {
+      const handle = await client.workflow.start('bareSteps', {
+        taskQueue: 'bench',
+        workflowId: `bare-${randomUUID()}`,
+        args: [20],
+      });
+      await handle.result();
+    };
+
+    await project('bench-twenty-noops');
+    await bare();
+
+    console.log('\nproject overhead: 20 chained no-op steps vs a bare workflow of 20 no-op activities');
+    const serial = { project: [] as number[], bare: [] as number[] };
+    for (let i = 0; i < options.rounds; i++) {
+      serial.project.push(await timeIt(() => project('bench-twenty-noops')));
+      serial.bare.push(await timeIt(bare));
+    }
+    const p50Project = percentile(serial.project, 50);
+    const p50Bare = percentile(serial.bare, 50);
+    console.log(
+      `  concurrency 1 (${options.rounds} each): project p50 ${fmt(p50Project)}, bare p50 ${fmt(p50Bare)}, ratio ${(p50Project / p50Bare).toFixed(2)} (target <= 1.2)`,
+    );
+    const burstProject = await timeIt(() =>
+      Promise.all(Array.from({ length: options.concurrency }, () => project('bench-twenty-noops'))),
+    );
+    const burstBare = await timeIt(() => Promise.all(Array.from({ length: options.concurrency }, bare)));
+    console.log(
+      `  concurrency ${options.concurrency}: project wall ${fmt(burstProject)}, bare wall ${fmt(burstBare)}, ratio ${(burstProject / burstBare).toFixed(2)} (target <= 1.2)`,
+    );
+
+    const startService: number[] = [];
+    const startRaw: number[] = [];
+    for (let i = 0; i < options.rounds * 3; i++) {
+      startService.push(
+        await timeIt(() =>
+          startProject(
+            resources,
+            tenantId,
+            { brief: 'bench', capsule: 'bench-three-parallel' },
+            { createdBy: 'bench' },
+          ),
+        ),
+      );
+      startRaw.push(
+        await timeIt(() =>
+          client.workflow.start('bareSteps', {
+            taskQueue: 'bench',
+            workflowId: `raw-${randomUUID()}`,
+            args: [0],
+          }),
+        ),
+      );
+    }
+    console.log(
+      `\nstart latency: project start (record + workflow start) p50 ${fmt(percentile(startService, 50))} p99 ${fmt(percentile(startService, 99))} | ` +
+        `raw client.workflow.start p50 ${fmt(percentile(startRaw, 50))} p99 ${fmt(percentile(startRaw, 99))} | ratio p50 ${(percentile(startService, 50) / percentile(startRaw, 50)).toFixed(2)}`,
+    );
+
+    const threeTask: number[] = [];
+    for (let i = 0; i < options.rounds * 2; i++)
+      threeTask.push(await timeIt(() => project('bench-three-parallel')));
+    console.log(
+      `\nthree-task parallel project end to end: p50 ${fmt(percentile(threeTask, 50))} p99 ${fmt(percentile(threeTask, 99))} (target p50 <= 100 ms)`,
+    );
+
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    const ids: string[] = [];
+    for (let i = 0; i < options.waiting; i += 50) {
+      ids.push(
+        ...(await Promise.all(
+          Array.from(
+            { length: Math.min(50, options.waiting - i) },
+            async () =>
+              (
+                await startProject(
+                  resources,
+                  tenantId,
+                  { brief: 'bench', capsule: 'bench-three-parallel' },
+                  { createdBy: 'bench' },
+                )
+              ).id,
+          ),
+        )),
+      );
+    }
+    for (const id of ids.slice(-5)) {
+      for (;;) {
+        if ((await getProject(resources, tenantId, id))?.status === 'awaiting_approval') break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const after = process.memoryUsage().rss;
+    console.log(
+      `\n${options.waiting} projects awaiting approval: process RSS ${(after / 2 ** 20).toFixed(0)} MB (worker, API client and pools in one process; +${((after - before) / 2 ** 20).toFixed(0)} MB for the waiting projects) (target <= 300 MB)`,
+    );
+    worker.shutdown();
+    await running;
+  } finally {
+    await connection.close();
+    await close();
+    await infrastructure.stop();
+  }
+}
