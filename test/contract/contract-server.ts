@@ -1,5 +1,4 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { compileSpec } from './compiled-spec.js';
 import { loadSpec, loadSpecFile, type Vendor } from './load-spec.js';
 import type { OpenApiDocument } from './openapi-types.js';
@@ -11,6 +10,7 @@ import {
 } from './serve-exchange.js';
 import { quirksOf, type VendorQuirks } from './vendor-quirks.js';
 import type { Violation } from './violation.js';
+import { listenOnLoopback } from './loopback.js';
 
 export type { ContractHandler, ContractRequest, RecordedCall } from './serve-exchange.js';
 export type { ContractResponse } from './validate-response.js';
@@ -118,11 +118,7 @@ export async function startContractServer(options: ContractServerOptions): Promi
       res.end(String(error));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { origin, stop } = await listenOnLoopback(server);
   return {
     url: origin + basePath,
     origin,
@@ -135,11 +131,7 @@ export async function startContractServer(options: ContractServerOptions): Promi
       calls.length = 0;
       violations.length = 0;
     },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    stop,
   };
 }
 

@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Ajv } from 'ajv';
 import type { ContractResponse, RecordedCall } from './contract-server.js';
 import {
@@ -14,6 +13,7 @@ import { DiscoveryValidators } from './discovery-schemas.js';
 import { collect, mediaTypeOf } from './request-body.js';
 import { describeErrors } from './schema-registry.js';
 import type { Issue, Violation } from './violation.js';
+import { listenOnLoopback } from './loopback.js';
 
 /** What a handler receives: a routed request whose parameters and body passed the document's checks. */
 export interface DiscoveryRequest {
@@ -209,11 +209,7 @@ export async function startDiscoveryContractServer(
       res.end(String(error));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { origin, stop } = await listenOnLoopback(server);
   return {
     origin,
     url: origin + servicePath.slice(0, -1),
@@ -225,11 +221,7 @@ export async function startDiscoveryContractServer(
       calls.length = 0;
       violations.length = 0;
     },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    stop,
   };
 }
 

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { makeExecutableSchema, type IExecutableSchemaDefinition } from '@graphql-tools/schema';
 import type * as GraphqlModule from 'graphql';
 import type { DocumentNode, FormattedExecutionResult, GraphQLSchema, SelectionSetNode } from 'graphql';
+import { listenOnLoopback } from './loopback.js';
 
 /**
  * graphql-js, loaded the way @graphql-tools loads it. graphql 16 ships a CommonJS and an ES module
@@ -281,11 +281,7 @@ export async function startGraphqlContractServer(
     answer(status, formatted);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { origin, stop } = await listenOnLoopback(server);
   return {
     url: origin + endpoint,
     schema,
@@ -296,11 +292,7 @@ export async function startGraphqlContractServer(
       calls.length = 0;
       violations.length = 0;
     },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    stop,
   };
 }
 
