@@ -50,6 +50,29 @@ afterAll(async () => {
 describe('tools through the API', () => {
   it('lists every adapter with its operations as JSON Schema, and what is missing to configure it', async () => {
     const { tools } = (await (await platform.call('/v1/tools', { key })).json()) as { tools: ToolView[] };
+    expect(tools.map((tool) => tool.id).sort()).toEqual([
+      'aws',
+      'azure',
+      'confluence',
+      'discord',
+      'figma',
+      'gcp',
+      'github',
+      'gitlab',
+      'jira',
+      'kubernetes',
+      'linear',
+      'notion',
+      'plane',
+      'playwright',
+      'slack',
+      'terraform',
+    ]);
+    for (const tool of tools) {
+      expect(tool.operations.length, tool.id).toBeGreaterThan(0);
+      for (const operation of tool.operations)
+        expect(operation.outputSchema, `${tool.id}.${operation.name}`).toBeTruthy();
+    }
     const aws = tools.find((tool) => tool.id === 'aws');
     expect(aws?.configured).toBe(false);
     expect(aws?.missing).toEqual(
