@@ -10,20 +10,21 @@ export const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 /** Runs `a` and `b` alternately `rounds` times so drift on a busy machine hits both alike. */
 export async function sideBySide(rounds: number, a: () => Promise<unknown>, b: () => Promise<unknown>) {
   const times = { a: [] as number[], b: [] as number[] };
+  /** CPU time this process spent per call (ms): unlike wall time, other processes' load barely moves it. */
+  const cpu = { a: 0, b: 0 };
+  const order = [
+    ['a', a],
+    ['b', b],
+  ] as const;
   for (let i = 0; i < rounds; i++) {
-    for (const [name, fn] of i % 2 === 0
-      ? ([
-          ['a', a],
-          ['b', b],
-        ] as const)
-      : ([
-          ['b', b],
-          ['a', a],
-        ] as const)) {
+    for (const [name, fn] of i % 2 === 0 ? order : [...order].reverse()) {
       const started = performance.now();
+      const cpuStart = process.cpuUsage();
       await fn();
+      const used = process.cpuUsage(cpuStart);
       times[name].push(performance.now() - started);
+      cpu[name] += (used.user + used.system) / 1000 / rounds;
     }
   }
-  return times;
+  return { ...times, cpu };
 }

@@ -102,7 +102,8 @@ export async function benchToolOverhead(rounds = 300): Promise<void> {
         `  ${name}: invokeTool p50 ${fmt(percentile(times.a, 50))} p99 ${fmt(percentile(times.a, 99))} | ` +
           `SDK p50 ${fmt(percentile(times.b, 50))} p99 ${fmt(percentile(times.b, 99))} | ` +
           `added p50 ${fmt(added50)} p99 ${fmt(added99)} | ratio p50 ${(percentile(times.a, 50) / percentile(times.b, 50)).toFixed(2)} ` +
-          `(target: <= 2 ms added at p50: ${added50 <= 2 ? 'met' : 'NOT met'})`,
+          `(target: <= 2 ms added at p50: ${added50 <= 2 ? 'met' : 'NOT met'}) | CPU in this process per call: ` +
+          `invokeTool ${fmt(times.cpu.a)}, SDK ${fmt(times.cpu.b)}, added ${fmt(times.cpu.a - times.cpu.b)}`,
       );
     }
     await runtime.close();
