@@ -8,7 +8,8 @@ export interface ExpressionScope {
   item?: unknown;
 }
 
-const whole = /^\s*\$\{\{([\s\S]+?)\}\}\s*$/;
+// One expression and nothing else: `${{ a }}-${{ b }}` is text with two expressions, not one.
+const whole = /^\s*\$\{\{((?:(?!\}\})[\s\S])+)\}\}\s*$/;
 const embedded = /\$\{\{([\s\S]+?)\}\}/g;
 
 /** Evaluates one JSONata expression (pure: no I/O, no clock), so workflows may call it. */
