@@ -30,7 +30,9 @@ describe('capsule expressions', () => {
       await resolveTemplates('Project ${{ inputs.name }}: ${{ steps.links.output.broken }} broken', scope),
     ).toBe('Project Lumen: 2 broken');
     expect(await resolveTemplates(['${{ steps.links.output.links[ok=false].href }}'], scope)).toEqual(['a']);
-    expect(await resolveTemplates('${{ inputs.name }}-${{ steps.links.output.broken }}', scope)).toBe('Lumen-2');
+    expect(await resolveTemplates('${{ inputs.name }}-${{ steps.links.output.broken }}', scope)).toBe(
+      'Lumen-2',
+    );
   });
 
   it('evaluates conditions', async () => {

@@ -15,7 +15,8 @@ const embedded = /\$\{\{([\s\S]+?)\}\}/g;
 /** Evaluates one JSONata expression (pure: no I/O, no clock), so workflows may call it. */
 export async function evaluate(expression: string, scope: ExpressionScope): Promise<unknown> {
   try {
-    return await jsonata(expression).evaluate(scope);
+    // JSONata's group-by writes into arrays it reads; a copy keeps stored task outputs intact.
+    return await jsonata(expression).evaluate(JSON.parse(JSON.stringify(scope)) as ExpressionScope);
   } catch (error) {
     const message = (error as { message?: string }).message ?? String(error);
     throw new Error(`expression "${expression.trim()}" failed: ${message}`);
