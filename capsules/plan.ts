@@ -39,7 +39,12 @@ export interface Plan {
   /** What stops the plan from running: missing inputs or credentials, said plainly. */
   missing: string[];
   estimatedCalls: number;
-  policies: { maxCalls?: number; requiresReview: boolean; allowedEnvironments: string[] };
+  policies: {
+    maxCalls?: number;
+    requiresReview: boolean;
+    allowedEnvironments: string[];
+    teardownAfterHours?: number;
+  };
   planner: 'deterministic' | 'llm' | 'llm-fallback';
   notes: string[];
 }

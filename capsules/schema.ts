@@ -76,6 +76,19 @@ export const capsuleSchema = z
           .default({}),
         requiresReview: z.boolean().default(false),
         allowedEnvironments: z.array(z.string()).default(['dev', 'staging', 'production']),
+        /**
+         * Remove what the project created this long after it completes (its compensations, in
+         * reverse order): a number of hours, or an expression over the inputs (`${{ inputs.ttlHours }}`).
+         */
+        teardownAfterHours: z
+          .union([
+            z
+              .number()
+              .positive()
+              .max(24 * 366),
+            z.string().startsWith('${{'),
+          ])
+          .optional(),
       })
       .strict()
       .default({ budget: {}, requiresReview: false, allowedEnvironments: ['dev', 'staging', 'production'] }),

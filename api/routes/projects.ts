@@ -266,8 +266,11 @@ export const projectRoutes = [
       handler: async ({ params, principal, resources }) => {
         const project = await getProject(resources, principal.tenantId, params.id);
         if (!project) throw problems.notFound(`No project ${params.id}.`);
-        if (terminal.has(project.status))
+        // A completed project waiting for its timed teardown can still be cancelled: that tears it down now.
+        const teardownPending = project.teardownAt !== undefined && project.tornDownAt === undefined;
+        if (terminal.has(project.status) && !(action === 'cancel' && teardownPending)) {
           throw problems.conflict(`Project ${params.id} has ended (${project.status}).`);
+        }
         const handle = resources.temporal.workflow.getHandle(params.id);
         if (action === 'pause') await handle.signal(pauseSignal);
         else if (action === 'resume') await handle.signal(resumeSignal);

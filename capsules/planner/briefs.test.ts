@@ -63,8 +63,8 @@ describe('the deterministic planner on the sample briefs', () => {
     const built = withCapsule.includes(sample);
     const gap = toolGaps[sample.id];
     const title = `${sample.id}: ranks its capsule first and plans its tools${gap ? ` (${gap.tools.join(', ')} may be missing: ${gap.reason})` : ''}`;
-    it.skipIf(!built)(title, () => {
-      const plan = planDeterministically({ brief: sample.brief }, library, everyToolConfigured);
+    it.skipIf(!built)(title, async () => {
+      const plan = await planDeterministically({ brief: sample.brief }, library, everyToolConfigured);
       expect(plan.capsules[0]?.id).toBe(capsuleId(sample.id));
       const optional = gap?.tools ?? [];
       const planned = plan.tools.map((tool) => tool.id);

@@ -2,6 +2,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { LoadedCapsule } from '../load-capsule.js';
 import type { Plan, PlanTask, PlanTool } from '../plan.js';
+import { resolveTemplates } from '../expressions.js';
 import type { Capsule } from '../schema.js';
 import { bm25Scores, tokenize } from './bm25.js';
 import { extractValues, type ExtractedValues } from './extract-inputs.js';
@@ -101,11 +102,11 @@ function tasksOf(capsule: Capsule, prefix: string | undefined): PlanTask[] {
  * capsules for tools the brief names that the best one does not use, fills inputs from the
  * brief by clear rules, and says what is missing instead of guessing.
  */
-export function planDeterministically(
+export async function planDeterministically(
   request: PlanRequest,
   library: LoadedCapsule[],
   tools: ToolState[],
-): Plan {
+): Promise<Plan> {
   const notes: string[] = [];
   const missing: string[] = [];
   let chosen: { capsule: Capsule; score?: number }[] = [];
@@ -191,6 +192,17 @@ export function planDeterministically(
     .map(({ capsule }) => capsule.policies.budget.maxCalls)
     .filter((n): n is number => n !== undefined);
   const environments = chosen.map(({ capsule }) => capsule.policies.allowedEnvironments);
+  const teardowns: number[] = [];
+  for (const { capsule } of chosen) {
+    const setting = capsule.policies.teardownAfterHours;
+    if (setting === undefined) continue;
+    const hours =
+      typeof setting === 'number'
+        ? setting
+        : Number(await resolveTemplates(setting, { inputs, steps: {}, tools: {} }));
+    if (Number.isFinite(hours) && hours > 0) teardowns.push(hours);
+    else missing.push(`teardownAfterHours of ${capsule.id} did not give a positive number of hours`);
+  }
   return {
     version: 1,
     brief: request.brief,
@@ -208,6 +220,7 @@ export function planDeterministically(
     policies: {
       ...(budgets.length ? { maxCalls: Math.min(...budgets) } : {}),
       requiresReview: chosen.some(({ capsule }) => capsule.policies.requiresReview),
+      ...(teardowns.length ? { teardownAfterHours: Math.min(...teardowns) } : {}),
       allowedEnvironments: environments.length
         ? environments.reduce((a, b) => a.filter((environment) => b.includes(environment)))
         : ['dev', 'staging', 'production'],

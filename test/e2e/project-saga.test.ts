@@ -212,6 +212,42 @@ describe('project sagas on EC2', () => {
     expect(done.outputs?.titles).toEqual(['/a', '/b', '/c']);
   });
 
+  it('tears down what a completed project created when its timer fires, or at once on cancel', async () => {
+    const timed = `ttl-${Date.now()}`;
+    const id = await start({
+      brief: 'ttl',
+      capsule: 'test-timed-teardown',
+      inputs: { groupName: timed, ttlHours: 3 / 3600 },
+    });
+    const completed = await until(id, (body) => body.status === 'completed');
+    expect((completed as ProjectBody & { teardownAt?: string }).teardownAt).toBeDefined();
+    expect((await sagaResources(timed)).groups).toBe(1);
+    const tornDown = await until(
+      id,
+      (body) => (body as ProjectBody & { tornDownAt?: string }).tornDownAt !== undefined,
+      30_000,
+    );
+    expect(tornDown.tasks.group?.status).toBe('compensated');
+    expect((await sagaResources(timed)).groups).toBe(0);
+
+    const early = `ttl-early-${Date.now()}`;
+    const second = await start({
+      brief: 'ttl',
+      capsule: 'test-timed-teardown',
+      inputs: { groupName: early, ttlHours: 48 },
+    });
+    await until(second, (body) => body.status === 'completed');
+    expect((await sagaResources(early)).groups).toBe(1);
+    expect((await platform.call(`/v1/projects/${second}/cancel`, { method: 'POST', key })).status).toBe(202);
+    await until(
+      second,
+      (body) => (body as ProjectBody & { tornDownAt?: string }).tornDownAt !== undefined,
+      30_000,
+    );
+    expect((await sagaResources(early)).groups).toBe(0);
+    expect((await platform.call(`/v1/projects/${second}/cancel`, { method: 'POST', key })).status).toBe(409);
+  });
+
   it('replays the histories of these projects without nondeterminism', async () => {
     const histories = await Promise.all(
       started.map(async (workflowId) => ({

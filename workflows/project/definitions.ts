@@ -24,6 +24,9 @@ export interface ProjectState {
   rejection?: { by: string; reason: string };
   error?: string;
   outputs?: Record<string, unknown>;
+  /** With a teardown policy: when the project's resources will be removed, and when they were. */
+  teardownAt?: string;
+  tornDownAt?: string;
 }
 
 export interface ProjectInput {

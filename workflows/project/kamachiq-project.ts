@@ -297,7 +297,8 @@ export async function kamachiqProject(input: ProjectInput): Promise<ProjectState
     }
   }
 
-  if (failure || cancelled) {
+  /** The saga: undo completed tasks in reverse order of completion, each compensation keyed to run once. */
+  const compensateCompleted = async () => {
     for (const id of [...completionOrder].reverse()) {
       const task = plan.tasks.find((candidate) => candidate.id === id);
       const taskState = state.tasks[id];
@@ -328,6 +329,10 @@ export async function kamachiqProject(input: ProjectInput): Promise<ProjectState
         state.error = `${state.error ? `${state.error}; ` : ''}compensation of ${id} failed: ${errorMessage(error)}`;
       }
     }
+  };
+
+  if (failure || cancelled) {
+    await compensateCompleted();
     for (const task of plan.tasks) {
       if (state.tasks[task.id]?.status === 'pending')
         state.tasks[task.id] = {
@@ -341,5 +346,15 @@ export async function kamachiqProject(input: ProjectInput): Promise<ProjectState
   }
 
   state.outputs = (await resolveTemplates(plan.outputs, scope())) as Record<string, unknown>;
+  const teardownHours = plan.policies.teardownAfterHours;
+  if (teardownHours === undefined) return finish('completed');
+
+  // Timed teardown: the project is complete now; a durable timer removes what it created later,
+  // or at once when an operator cancels it in the meantime.
+  state.teardownAt = new Date(Date.now() + teardownHours * 3_600_000).toISOString();
+  await finish('completed');
+  await condition(() => cancelled !== undefined, `${Math.round(teardownHours * 3_600_000)} milliseconds`);
+  await compensateCompleted();
+  state.tornDownAt = new Date().toISOString();
   return finish('completed');
 }
