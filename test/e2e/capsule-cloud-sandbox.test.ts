@@ -59,7 +59,9 @@ describe('capsule cloud-sandbox', () => {
     expect(done.plan?.capsules.map((capsule) => capsule.id)).toEqual(['cloud-sandbox']);
     expect(done.plan?.inputs).toMatchObject({ tags: { owner: 'data-team' }, ttlHours: 48 });
     // The teardown is scheduled 48 hours after completion (a durable timer in the workflow).
-    expect((done.plan?.policies as { teardownAfterHours?: number } | undefined)?.teardownAfterHours).toBe(48);
+    expect(
+      (done.plan as unknown as { policies: { teardownAfterHours?: number } }).policies.teardownAfterHours,
+    ).toBe(48);
     const teardownAt = Date.parse((done as { teardownAt?: string }).teardownAt ?? '');
     expect(teardownAt - Date.now()).toBeGreaterThan(47 * 3600_000);
 
