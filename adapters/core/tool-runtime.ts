@@ -9,7 +9,7 @@ import type { CredentialStore } from './credential-store.js';
 import type { AnyAdapter, ArtifactRef, OperationContext } from './define-adapter.js';
 import { ToolError, toToolError } from './errors.js';
 import { createTransport } from './http.js';
-import { SideEffectLedger } from './ledger.js';
+import { SideEffectLedger, type LedgerEntry } from './ledger.js';
 import { SharedRateLimiter } from './rate-limiter.js';
 
 /** One tool call, as workflows ask for it: no secrets, only names and data. */
@@ -212,6 +212,22 @@ export class ToolRuntime {
     };
 
     try {
+      let entry: LedgerEntry = { state: 'new' };
+      if (usesLedger) {
+        entry = await this.ledger.begin(tenantId, ledgerKey, { tool, operation, input });
+        if (entry.state === 'completed') {
+          await finish('ledger');
+          return { output: entry.output, replayed: true };
+        }
+        // Only a claim this call made may be given up again; one left by a crash stays for recover().
+        claimed = entry.state === 'new';
+      }
+      // Limits before connecting: a first connect can take seconds (SDKs load lazily), and waiting must
+      // start from the pause another worker set, not after it.
+      await this.limiter.acquire(limitKey, adapter.rateLimit, {
+        maxWaitMs: this.deps.maxRateLimitWaitMs ?? 10_000,
+        ...(hooks.signal ? { signal: hooks.signal } : {}),
+      });
       const client = await this.client(adapter, state.values);
       const context = this.context(client, {
         tenantId,
@@ -220,27 +236,15 @@ export class ToolRuntime {
         hooks,
         ...(usesLedger ? { idempotencyKey: ledgerKey } : {}),
       });
-      if (usesLedger) {
-        const entry = await this.ledger.begin(tenantId, ledgerKey, { tool, operation, input });
-        if (entry.state === 'completed') {
+      if (entry.state === 'started' && definition.recover) {
+        const recovered = await definition.recover(context, input);
+        if (recovered !== undefined) {
+          logger.info({ attempts: entry.attempts }, 'found the side effect of an interrupted attempt');
+          await this.ledger.complete(tenantId, ledgerKey, recovered);
           await finish('ledger');
-          return { output: entry.output, replayed: true };
-        }
-        claimed = true;
-        if (entry.state === 'started' && definition.recover) {
-          const recovered = await definition.recover(context, input);
-          if (recovered !== undefined) {
-            logger.info({ attempts: entry.attempts }, 'found the side effect of an interrupted attempt');
-            await this.ledger.complete(tenantId, ledgerKey, recovered);
-            await finish('ledger');
-            return { output: recovered, replayed: true };
-          }
+          return { output: recovered, replayed: true };
         }
       }
-      await this.limiter.acquire(limitKey, adapter.rateLimit, {
-        maxWaitMs: this.deps.maxRateLimitWaitMs ?? 10_000,
-        ...(hooks.signal ? { signal: hooks.signal } : {}),
-      });
       const raw = await definition.run(context, input);
       const output = definition.output.safeParse(raw);
       if (!output.success) {
