@@ -12,6 +12,7 @@ import { HttpProblem, problems } from './problem.js';
 import { healthRoutes } from './routes/health.js';
 import { identityRoutes } from './routes/identity.js';
 import { jobRoutes } from './routes/jobs.js';
+import { artifactRoutes } from './routes/artifacts.js';
 import { projectRoutes } from './routes/projects.js';
 import { toolRoutes } from './routes/tools.js';
 
@@ -124,6 +125,7 @@ export function createApp(resources: Resources, jwt: JwtVerifier | undefined): E
     ...jobRoutes,
     ...toolRoutes,
     ...projectRoutes,
+    ...artifactRoutes,
   ]);
   const document = buildOpenApiDocument(registry);
 

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
@@ -277,6 +278,13 @@ export class ToolRuntime {
       );
       throw safe;
     }
+  }
+
+  /** The file behind an artifact of this tenant (`path` as in its ArtifactRef), or undefined when there is none. */
+  artifactFile(tenantId: string, relative: string): string | undefined {
+    const root = path.resolve(this.deps.artifactsDir, tenantId);
+    const file = path.resolve(root, relative);
+    return file.startsWith(`${root}${path.sep}`) && existsSync(file) ? file : undefined;
   }
 
   /** Releases every cached client (browsers, sockets). */

@@ -75,6 +75,30 @@ describe('KAMACHIQ projects through the API', () => {
       expect.objectContaining({ src: expect.stringContaining('hero.png') }),
     ]);
     expect(done.outputs?.screenshots).toHaveLength(2);
+    const [shot] = done.outputs?.screenshots as { path: string; contentType: string }[];
+    const download = await platform.call(`/v1/artifacts/${shot?.path}`);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('image/png');
+    expect(
+      Buffer.from(await download.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
+    const other = (
+      (await (
+        await platform.call('/v1/tenants', { method: 'POST', json: { id: `art-${Date.now()}`, name: 'x' } })
+      ).json()) as { id: string }
+    ).id;
+    const otherKey = (
+      (await (
+        await platform.call('/v1/api-keys', {
+          method: 'POST',
+          json: { name: 'x', role: 'member', tenantId: other },
+        })
+      ).json()) as { key: string }
+    ).key;
+    expect((await platform.call(`/v1/artifacts/${shot?.path}`, { key: otherKey })).status).toBe(404);
+    expect((await platform.call('/v1/artifacts/playwright/..%2F..%2Fadmin.key')).status).toBe(422);
 
     const { rows } = await platform.resources.pool.query<{
       report: { status: string; calls: number; tasks: unknown[] };
