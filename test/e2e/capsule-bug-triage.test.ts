@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeRepo, GithubFake } from '../../adapters/github/contract-fake.js';
 import { startGithubContract } from '../../adapters/github/contract-handlers.js';
 import {
@@ -12,7 +12,9 @@ import { slackContractSpec } from '../../adapters/slack/contract-spec.js';
 import { startContractServer, type ContractServer } from '../contract/contract-server.js';
 import { loadSpec } from '../contract/load-spec.js';
 import { quirksOf } from '../contract/vendor-quirks.js';
-import { eventually, startTestPlatform, type TestPlatform } from '../harness/test-platform.js';
+import { expectNoViolationsAfterEach } from '../contract/no-violations.js';
+import { startTestPlatform, type TestPlatform } from '../harness/test-platform.js';
+import { startTenant, untilFinished } from './capsule-support.js';
 
 /**
  * The bug-triage capsule from its sample brief, through the API, against the GitHub and Slack
@@ -31,15 +33,6 @@ let slack: { server: ContractServer; fake: SlackFake };
 let repo: FakeRepo;
 let eng: SlackChannelRecord;
 let engRandom: SlackChannelRecord;
-
-interface ProjectBody {
-  id: string;
-  status: string;
-  error?: string;
-  plan?: { capsules: { id: string }[]; inputs: Record<string, unknown>; missing: string[] };
-  tasks: Record<string, { status: string; output?: unknown; error?: string }>;
-  outputs?: Record<string, unknown>;
-}
 
 beforeAll(async () => {
   const slackFake = createSlackFake();
@@ -77,26 +70,10 @@ beforeAll(async () => {
   engRandom = slackFake.seedChannel('eng-random');
   eng = slackFake.seedChannel('eng');
 
-  const tenant = `bug-triage-${Date.now()}`;
-  expect(
-    (await platform.call('/v1/tenants', { method: 'POST', json: { id: tenant, name: 'Bug triage' } })).status,
-  ).toBe(201);
-  key = (
-    (await (
-      await platform.call('/v1/api-keys', {
-        method: 'POST',
-        json: { name: 'a', role: 'admin', tenantId: tenant },
-      })
-    ).json()) as { key: string }
-  ).key;
-  const credentials: Record<string, Record<string, string>> = {
+  key = await startTenant(platform, 'bug-triage', {
     github: { token: githubToken, baseUrl: github.server.url },
     slack: { token: `${SLACK_TEST_TOKEN_PREFIX}${randomUUID()}`, baseUrl: `${slack.server.url}/` },
-  };
-  for (const [tool, values] of Object.entries(credentials)) {
-    const stored = await platform.call(`/v1/tools/${tool}/credentials`, { method: 'PUT', key, json: values });
-    expect(stored.status, `${tool}: ${await stored.clone().text()}`).toBeLessThan(300);
-  }
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -105,19 +82,9 @@ afterAll(async () => {
 });
 
 // Every request the adapters sent and every answer of the fakes kept the vendors' schemas.
-afterEach(() => {
-  for (const server of [github.server, slack.server]) {
-    const violations = [...server.violations];
-    server.reset();
-    expect(violations).toEqual([]);
-  }
-});
+expectNoViolationsAfterEach(() => [github.server, slack.server]);
 
-const finished = (id: string) =>
-  eventually(async () => {
-    const body = (await (await platform.call(`/v1/projects/${id}`, { key })).json()) as ProjectBody;
-    return ['completed', 'failed', 'cancelled', 'expired'].includes(body.status) ? body : undefined;
-  }, 120_000);
+const finished = (id: string) => untilFinished(platform, key, id, 120_000);
 
 describe('bug-triage capsule', () => {
   it('labels each open bug by area, marks the duplicate, and posts the summary to #eng', async () => {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GithubFake } from '../../adapters/github/contract-fake.js';
 import { startGithubContract } from '../../adapters/github/contract-handlers.js';
 import {
@@ -13,7 +13,9 @@ import {
 } from '../../adapters/notion/contract-handlers.js';
 import { ensureTerraformToolchain } from '../../infra/ensure-terraform-toolchain.js';
 import { startContractServer, type ContractServer } from '../contract/contract-server.js';
-import { eventually, startTestPlatform, type TestPlatform } from '../harness/test-platform.js';
+import { expectNoViolationsAfterEach } from '../contract/no-violations.js';
+import { startTestPlatform, type TestPlatform } from '../harness/test-platform.js';
+import { startTenant, untilFinished } from './capsule-support.js';
 
 /**
  * The docs-site capsule from its sample brief, through the API: GitHub and Notion on their
@@ -32,15 +34,6 @@ let notion: { server: ContractServer; fake: NotionFake };
 let parentPageId: string;
 let hostingDirectory: string;
 
-interface ProjectBody {
-  id: string;
-  status: string;
-  error?: string;
-  plan?: { capsules: { id: string }[]; inputs: Record<string, unknown>; missing: string[] };
-  tasks: Record<string, { status: string; output?: unknown; error?: string }>;
-  outputs?: Record<string, unknown>;
-}
-
 // Cold, the Terraform toolchain takes minutes to build (scripts/setup/terraform.sh); warm, it is found at once.
 beforeAll(() => ensureTerraformToolchain().then(() => undefined), 30 * 60_000);
 
@@ -58,26 +51,10 @@ beforeAll(async () => {
   platform = started;
   parentPageId = notionFake.seedPage('Engineering');
 
-  const tenant = `docs-site-${Date.now()}`;
-  expect(
-    (await platform.call('/v1/tenants', { method: 'POST', json: { id: tenant, name: 'Docs site' } })).status,
-  ).toBe(201);
-  key = (
-    (await (
-      await platform.call('/v1/api-keys', {
-        method: 'POST',
-        json: { name: 'a', role: 'admin', tenantId: tenant },
-      })
-    ).json()) as { key: string }
-  ).key;
-  const credentials: Record<string, Record<string, string>> = {
+  key = await startTenant(platform, 'docs-site', {
     github: { token: githubToken, baseUrl: github.server.url },
     notion: { token: `${NOTION_TEST_TOKEN_PREFIX}${randomUUID()}`, baseUrl: notion.server.url },
-  };
-  for (const [tool, values] of Object.entries(credentials)) {
-    const stored = await platform.call(`/v1/tools/${tool}/credentials`, { method: 'PUT', key, json: values });
-    expect(stored.status, `${tool}: ${await stored.clone().text()}`).toBeLessThan(300);
-  }
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -87,19 +64,9 @@ afterAll(async () => {
 });
 
 // Every request the adapters sent and every answer of the fakes kept the vendors' schemas.
-afterEach(() => {
-  for (const server of [github.server, notion.server]) {
-    const violations = [...server.violations];
-    server.reset();
-    expect(violations).toEqual([]);
-  }
-});
+expectNoViolationsAfterEach(() => [github.server, notion.server]);
 
-const finished = (id: string) =>
-  eventually(async () => {
-    const body = (await (await platform.call(`/v1/projects/${id}`, { key })).json()) as ProjectBody;
-    return ['completed', 'failed', 'cancelled', 'expired'].includes(body.status) ? body : undefined;
-  }, 180_000);
+const finished = (id: string) => untilFinished(platform, key, id, 180_000);
 
 const textOf = (body: Record<string, unknown>) =>
   ((body.rich_text ?? []) as { plain_text: string }[]).map((part) => part.plain_text).join('');

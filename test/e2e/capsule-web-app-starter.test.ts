@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GithubFake } from '../../adapters/github/contract-fake.js';
 import { startGithubContract } from '../../adapters/github/contract-handlers.js';
 import {
@@ -16,7 +16,9 @@ import { slackContractSpec } from '../../adapters/slack/contract-spec.js';
 import { startContractServer, type ContractServer } from '../contract/contract-server.js';
 import { loadSpec } from '../contract/load-spec.js';
 import { quirksOf } from '../contract/vendor-quirks.js';
-import { eventually, startTestPlatform, type TestPlatform } from '../harness/test-platform.js';
+import { expectNoViolationsAfterEach } from '../contract/no-violations.js';
+import { startTestPlatform, type TestPlatform } from '../harness/test-platform.js';
+import { startTenant, untilFinished } from './capsule-support.js';
 
 /**
  * The web-app-starter capsule from its sample brief, through the API, against the GitHub, Slack
@@ -34,15 +36,6 @@ let github: { server: ContractServer; fake: GithubFake };
 let slack: { server: ContractServer; fake: SlackFake };
 let notion: { server: ContractServer; fake: NotionFake };
 let parentPageId: string;
-
-interface ProjectBody {
-  id: string;
-  status: string;
-  error?: string;
-  plan?: { capsules: { id: string }[]; inputs: Record<string, unknown>; missing: string[] };
-  tasks: Record<string, { status: string; output?: unknown; error?: string }>;
-  outputs?: Record<string, unknown>;
-}
 
 beforeAll(async () => {
   const slackFake = createSlackFake();
@@ -66,28 +59,11 @@ beforeAll(async () => {
   platform = started;
   parentPageId = notionFake.seedPage('Products');
 
-  const tenant = `web-app-${Date.now()}`;
-  expect(
-    (await platform.call('/v1/tenants', { method: 'POST', json: { id: tenant, name: 'Web app starter' } }))
-      .status,
-  ).toBe(201);
-  key = (
-    (await (
-      await platform.call('/v1/api-keys', {
-        method: 'POST',
-        json: { name: 'a', role: 'admin', tenantId: tenant },
-      })
-    ).json()) as { key: string }
-  ).key;
-  const credentials: Record<string, Record<string, string>> = {
+  key = await startTenant(platform, 'web-app-starter', {
     github: { token: githubToken, baseUrl: github.server.url },
     slack: { token: `${SLACK_TEST_TOKEN_PREFIX}${randomUUID()}`, baseUrl: `${slack.server.url}/` },
     notion: { token: `${NOTION_TEST_TOKEN_PREFIX}${randomUUID()}`, baseUrl: notion.server.url },
-  };
-  for (const [tool, values] of Object.entries(credentials)) {
-    const stored = await platform.call(`/v1/tools/${tool}/credentials`, { method: 'PUT', key, json: values });
-    expect(stored.status, `${tool}: ${await stored.clone().text()}`).toBeLessThan(300);
-  }
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -96,24 +72,14 @@ afterAll(async () => {
 });
 
 // Every request the adapters sent and every answer of the fakes kept the vendors' schemas.
-afterEach(() => {
-  for (const server of [github.server, slack.server, notion.server]) {
-    const violations = [...server.violations];
-    server.reset();
-    expect(violations).toEqual([]);
-  }
-});
+expectNoViolationsAfterEach(() => [github.server, slack.server, notion.server]);
 
 const start = async (body: Record<string, unknown>) => {
   const created = await platform.call('/v1/projects', { method: 'POST', key, json: body });
   expect(created.status).toBe(202);
   return ((await created.json()) as { id: string }).id;
 };
-const finished = (id: string) =>
-  eventually(async () => {
-    const body = (await (await platform.call(`/v1/projects/${id}`, { key })).json()) as ProjectBody;
-    return ['completed', 'failed', 'cancelled', 'expired'].includes(body.status) ? body : undefined;
-  }, 120_000);
+const finished = (id: string) => untilFinished(platform, key, id, 120_000);
 
 const textOf = (body: Record<string, unknown>) =>
   ((body.rich_text ?? []) as { plain_text: string }[]).map((part) => part.plain_text).join('');
