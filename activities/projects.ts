@@ -3,12 +3,23 @@ import { ToolError } from '../adapters/core/errors.js';
 import { capsuleLibrary } from '../capsules/library.js';
 import type { Plan } from '../capsules/plan.js';
 import { planDeterministically, type PlanRequest } from '../capsules/planner/deterministic-planner.js';
+import { createLlmPlanner } from '../capsules/planner/llm-planner.js';
 import type { Resources } from '../core/resources.js';
 import type { ProjectState } from '../workflows/project/definitions.js';
 import { activityHooks, withPulse } from './invoke-tool.js';
 
 /** The activities of the project workflow: planning, compensation and the report. */
 export function createProjectActivities(resources: Resources) {
+  const { config } = resources;
+  const llm =
+    config.SOMAGENT_LLM_URL && config.SOMAGENT_LLM_MODEL
+      ? createLlmPlanner({
+          url: config.SOMAGENT_LLM_URL,
+          model: config.SOMAGENT_LLM_MODEL,
+          timeoutSeconds: config.SOMAGENT_LLM_TIMEOUT_SECONDS,
+          ...(config.SOMAGENT_LLM_API_KEY ? { apiKey: config.SOMAGENT_LLM_API_KEY } : {}),
+        })
+      : undefined;
   return {
     async planProject(request: PlanRequest & { tenantId: string }): Promise<Plan> {
       const tools = await Promise.all(
@@ -21,11 +32,11 @@ export function createProjectActivities(resources: Resources) {
           };
         }),
       );
-      return planDeterministically(
-        request,
-        capsuleLibrary(resources.tools.list(), resources.config.SOMAGENT_CAPSULES_DIR),
-        tools,
-      );
+      const adapters = resources.tools.list();
+      const library = capsuleLibrary(adapters, config.SOMAGENT_CAPSULES_DIR);
+      const { tenantId: _tenant, ...planRequest } = request;
+      if (!llm) return planDeterministically(planRequest, library, tools);
+      return withPulse(() => llm.plan(planRequest, { library, tools, adapters }));
     },
 
     /**

@@ -54,6 +54,10 @@ export const configSchema = z.object({
   SOMAGENT_JWT_ISSUER: optionalString,
   SOMAGENT_JWT_AUDIENCE: optionalString,
   SOMAGENT_TEMPORAL_UI_URL: url(['https:', 'http:']),
+  SOMAGENT_LLM_URL: url(['https:', 'http:']),
+  SOMAGENT_LLM_MODEL: optionalString,
+  SOMAGENT_LLM_API_KEY: optionalString,
+  SOMAGENT_LLM_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(60),
   TEMPORAL_ADDRESS: optionalString,
   TEMPORAL_NAMESPACE: z.string().min(1).default('somagent'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('somagent'),
@@ -107,6 +111,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       {
         variable: 'TEMPORAL_TLS_CERT',
         message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together',
+      },
+    ]);
+  }
+  if (Boolean(raw.SOMAGENT_LLM_URL) !== Boolean(raw.SOMAGENT_LLM_MODEL)) {
+    throw new ConfigError([
+      {
+        variable: raw.SOMAGENT_LLM_URL ? 'SOMAGENT_LLM_MODEL' : 'SOMAGENT_LLM_URL',
+        message: 'SOMAGENT_LLM_URL and SOMAGENT_LLM_MODEL must be set together (LLM planning)',
       },
     ]);
   }

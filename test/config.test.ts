@@ -51,6 +51,18 @@ describe('configuration', () => {
     );
   });
 
+  it('wants the LLM endpoint and model together, and a URL that is one', () => {
+    expect(problemsOf({ SOMAGENT_LLM_URL: 'http://127.0.0.1:8000/v1' }).problems).toEqual([
+      {
+        variable: 'SOMAGENT_LLM_MODEL',
+        message: 'SOMAGENT_LLM_URL and SOMAGENT_LLM_MODEL must be set together (LLM planning)',
+      },
+    ]);
+    expect(problemsOf({ SOMAGENT_LLM_URL: 'localhost:8000', SOMAGENT_LLM_MODEL: 'm' }).message).toContain(
+      'SOMAGENT_LLM_URL: must be a URL starting with https:// or http://',
+    );
+  });
+
   it('lists every variable in .env.example and in the README configuration table', () => {
     const example = readFileSync(path.join(packageRoot, '.env.example'), 'utf8');
     const readme = readFileSync(path.join(packageRoot, 'README.md'), 'utf8');

@@ -1,5 +1,4 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { Ajv } from 'ajv';
 import { z } from 'zod';
 import { capsuleLibrary } from '../../capsules/library.js';
 import {
@@ -15,11 +14,10 @@ import {
   rejectUpdate,
   resumeSignal,
 } from '../../workflows/project/definitions.js';
+import { partialInputErrors } from '../../capsules/input-schema.js';
 import { defineRoute } from '../define-route.js';
 import { problems, validationProblem } from '../problem.js';
 import { idParams } from '../schemas.js';
-
-const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
 
 const createProjectBody = z
   .object({
@@ -92,10 +90,10 @@ export const projectRoutes = [
           throw validationProblem([{ in: 'body', path: 'capsule', message: `no capsule "${body.capsule}"` }]);
         if (body.inputs) {
           // Only the inputs given are checked here; required ones may still come from the brief.
-          const validate = ajv.compile({ ...capsule.inputs, required: [] });
-          if (!validate(body.inputs)) {
+          const errors = partialInputErrors(capsule, body.inputs);
+          if (errors.length > 0) {
             throw validationProblem(
-              (validate.errors ?? []).map((error) => ({
+              errors.map((error) => ({
                 in: 'body' as const,
                 path: `inputs${error.instancePath.replace(/\//g, '.')}`,
                 message: error.message ?? 'invalid',

@@ -1,8 +1,7 @@
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
 import type { LoadedCapsule } from '../load-capsule.js';
 import type { Plan, PlanTask, PlanTool } from '../plan.js';
 import { resolveTemplates } from '../expressions.js';
+import { inputsAjv } from '../input-schema.js';
 import type { Capsule } from '../schema.js';
 import { bm25Scores, tokenize } from './bm25.js';
 import { extractValues, type ExtractedValues } from './extract-inputs.js';
@@ -19,9 +18,6 @@ export interface ToolState {
   configured: boolean;
   missing?: string[];
 }
-
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
-(addFormats as unknown as (ajv: Ajv) => void)(ajv);
 
 /** The text a capsule is ranked on: what it is, its tags, and the tools its steps use. */
 const capsuleText = (capsule: Capsule) =>
@@ -54,7 +50,7 @@ function resolveInputs(capsule: Capsule, extracted: ExtractedValues, given: Reco
       inputs[name] = value;
   }
   Object.assign(inputs, given);
-  const validate = ajv.compile(capsule.inputs);
+  const validate = inputsAjv.compile(capsule.inputs);
   const problems: string[] = [];
   if (!validate(inputs)) {
     for (const error of validate.errors ?? []) {
