@@ -52,6 +52,54 @@ describe('synthNamedStack and the stack registry', () => {
     expect(existsSync(outdir)).toBe(false);
   });
 
+  it('synthesizes the service stack: credentials kept to the service, the password only a sensitive output', () => {
+    expect(stackNames).toContain('service');
+    const dir = synthNamedStack(
+      'service',
+      {
+        directory: path.join(work, 'settings'),
+        service: 'ledger-api',
+        environment: 'staging',
+        namespace: 'ledger-staging',
+        instanceId: 'i-0abc123',
+        securityGroupId: 'sg-0def456',
+      },
+      path.join(work, 'service'),
+    );
+    const config = JSON.parse(readFileSync(path.join(dir, stackConfigFileName), 'utf8'));
+    const keepers = { service: 'ledger-api', environment: 'staging' };
+    expect(config.resource.random_password.database).toMatchObject({ length: 32, special: false, keepers });
+    expect(config.resource.random_id.deployment).toMatchObject({ byte_length: 4, keepers });
+    const settings = config.resource.local_file.settings;
+    expect(settings.filename).toBe(path.join(work, 'settings', 'ledger-api-staging.json'));
+    expect(settings.content).toContain('"instanceId" = "i-0abc123"');
+    expect(settings.content).toContain('"name" = "ledger_api_staging"');
+    expect(settings.content).not.toContain('random_password');
+    expect(config.output.database_password).toEqual({
+      value: '${random_password.database.result}',
+      sensitive: true,
+    });
+    expect(config.output.database_name.value).toBe('ledger_api_staging');
+    // Only the providers it uses, with constraints the offline mirror satisfies.
+    expect(Object.keys(config.terraform.required_providers).sort()).toEqual(['local', 'random']);
+    expect(config.terraform.required_providers.random.version).toBe('>= 3.6.3, < 4.0.0');
+    expect(
+      caught(() =>
+        synthNamedStack(
+          'service',
+          {
+            directory: '/srv',
+            service: 'Ledger',
+            environment: 'staging',
+            namespace: 'x',
+            instanceId: 'vm-1',
+          },
+          path.join(work, 'bad-service'),
+        ),
+      ).issues.map((issue) => issue.path.join('.')),
+    ).toEqual(['service', 'instanceId']);
+  });
+
   it('synthesizes a registered stack from run-time name and parameters', () => {
     const dir = synthNamedStack(
       'sandbox',

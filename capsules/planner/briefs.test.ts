@@ -36,21 +36,6 @@ const expectedInputs: Record<string, { inputs: Record<string, unknown>; missing:
   'docs-site': { inputs: { name: 'sdk-docs' }, missing: ['notionParentPageId'] },
 };
 
-/**
- * Tools a brief expects that its capsule does not use yet, each with the reason. Such a tool may be
- * absent from the plan (and is welcome once the capsule uses it); every other expected tool must be
- * there, and no tool the brief does not expect. Remove an entry once its capsule covers the tool.
- */
-const toolGaps: Record<string, { tools: string[]; reason: string }> = {
-  'landing-page-audit': {
-    tools: ['linear'],
-    reason: 'the capsule predates the sample briefs: it reports findings but files no Linear issues',
-  },
-  'api-service-infra': {
-    tools: ['terraform'],
-    reason: 'the capsule provisions EC2 through the aws adapter directly, not through a Terraform stack',
-  },
-};
 const everyToolConfigured = adapters.map((adapter) => ({ id: adapter.id, configured: true }));
 
 describe('the deterministic planner on the sample briefs', () => {
@@ -61,16 +46,10 @@ describe('the deterministic planner on the sample briefs', () => {
 
   for (const sample of briefs) {
     const built = withCapsule.includes(sample);
-    const gap = toolGaps[sample.id];
-    const title = `${sample.id}: ranks its capsule first and plans its tools${gap ? ` (${gap.tools.join(', ')} may be missing: ${gap.reason})` : ''}`;
-    it.skipIf(!built)(title, async () => {
+    it.skipIf(!built)(`${sample.id}: ranks its capsule first and plans exactly its tools`, async () => {
       const plan = await planDeterministically({ brief: sample.brief }, library, everyToolConfigured);
       expect(plan.capsules[0]?.id).toBe(capsuleId(sample.id));
-      const optional = gap?.tools ?? [];
-      const planned = plan.tools.map((tool) => tool.id);
-      expect(planned.filter((tool) => !optional.includes(tool)).sort()).toEqual(
-        sample.expect_tools.filter((tool) => !optional.includes(tool)).sort(),
-      );
+      expect(plan.tools.map((tool) => tool.id).sort()).toEqual([...sample.expect_tools].sort());
       const expected = expectedInputs[sample.id];
       if (expected) {
         expect(plan.inputs).toMatchObject(expected.inputs);
@@ -80,4 +59,28 @@ describe('the deterministic planner on the sample briefs', () => {
       }
     });
   }
+
+  it('landing-page-audit: Linear is optional, so a tenant without it gets a plan that runs', async () => {
+    const sample = briefs.find((candidate) => candidate.id === 'landing-page-audit');
+    expect(sample).toBeDefined();
+    const withoutLinear = adapters.map((adapter) => ({
+      id: adapter.id,
+      configured: adapter.id !== 'linear',
+      ...(adapter.id === 'linear' ? { missing: ['LINEAR_API_KEY'] } : {}),
+    }));
+    const plan = await planDeterministically(
+      { brief: sample?.brief ?? '', inputs: { url: 'http://127.0.0.1:8080/' } },
+      library,
+      withoutLinear,
+    );
+    expect(plan.tools.find((tool) => tool.id === 'linear')).toMatchObject({
+      required: false,
+      configured: false,
+    });
+    expect(plan.tools.find((tool) => tool.id === 'playwright')).toMatchObject({ required: true });
+    expect(plan.missing).toEqual([]);
+    const linearTasks = plan.tasks.filter((task) => task.uses.startsWith('linear.'));
+    expect(linearTasks.length).toBeGreaterThan(0);
+    for (const task of linearTasks) expect(task.if).toContain('tools.linear.configured');
+  });
 });

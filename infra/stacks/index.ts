@@ -2,6 +2,7 @@ import type { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
 import { SandboxStack, sandboxStackParams } from './sandbox-stack.js';
+import { ServiceStack, serviceStackParams } from './service-stack.js';
 
 /**
  * A stack SomaGent can synthesize: what it is for, the parameters it takes (checked before
@@ -25,6 +26,15 @@ export const stackRegistry = {
       'holding them in `directory`.',
     params: sandboxStackParams,
     build: (scope, id, params) => new SandboxStack(scope, id, params),
+  }),
+  service: defineStack({
+    description:
+      "No cloud needed: one environment of a backend service, a deployment id and its Postgres database's " +
+      'credentials (name, user, and a generated password kept in the state: the sensitive output ' +
+      'database_password), and a JSON settings file in `directory` recording the namespace, instance and ' +
+      'security group beside the database name and user.',
+    params: serviceStackParams,
+    build: (scope, id, params) => new ServiceStack(scope, id, params),
   }),
 };
 

@@ -10,17 +10,19 @@ import { Fn, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
 
+/** A directory on the worker a stack writes into: absolute, without ".." segments. */
+export const absoluteDirectory = z
+  .string()
+  .min(1)
+  .refine((value) => path.isAbsolute(value) && !value.split(/[\\/]/).includes('..'), {
+    error: 'must be an absolute path without ".." segments',
+  });
+
 /** What the sandbox stack is made from, checked before anything is synthesized or run. */
 export const sandboxStackParams = z.object({
-  directory: z
-    .string()
-    .min(1)
-    .refine((value) => path.isAbsolute(value) && !value.split(/[\\/]/).includes('..'), {
-      error: 'must be an absolute path without ".." segments',
-    })
-    .describe(
-      'Absolute directory the stack writes its file into (created by the local provider if missing).',
-    ),
+  directory: absoluteDirectory.describe(
+    'Absolute directory the stack writes its file into (created by the local provider if missing).',
+  ),
   label: z
     .string()
     .regex(/^[\w.-]{1,64}$/, 'must be 1 to 64 letters, digits, ".", "-" or "_"')
