@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { z } from 'zod';
@@ -7,17 +9,19 @@ import { defineAdapter, defineOperation } from '../adapters/core/define-adapter.
 import { adapters } from '../adapters/index.js';
 import { capsuleLibrary } from '../capsules/library.js';
 import { syncCapsules } from '../capsules/repository.js';
-import { loadConfig } from '../core/config.js';
+import { loadConfig, type Config } from '../core/config.js';
 import { migrate } from '../core/db/migrate.js';
 import { createLogger } from '../core/logger.js';
+import type { Resources } from '../core/resources.js';
 import { freePort } from '../core/net.js';
 import { packageRoot } from '../core/paths.js';
 import { scratchDir } from '../embedded/scratch-dir.js';
 import { bootstrapIdentity } from '../identity/bootstrap.js';
 import { createResources } from '../platform/create-resources.js';
-import { startInfrastructure } from '../platform/infrastructure.js';
+import { startInfrastructure, type Infrastructure } from '../platform/infrastructure.js';
 import { getProject, startProject } from '../projects/project-service.js';
 import { connectWorker } from '../temporal-config/connection.js';
+import { bundleWorkflows } from '../workers/create-worker.js';
 import { installRuntimeLogging } from '../workers/runtime-logging.js';
 import { fmt, percentile } from './stats.js';
 
@@ -167,43 +171,102 @@ export async function benchProjectOverhead(options: {
       `\nthree-task parallel project end to end: p50 ${fmt(percentile(threeTask, 50))} p99 ${fmt(percentile(threeTask, 99))} (target p50 <= 100 ms)`,
     );
 
-    global.gc?.();
-    const before = process.memoryUsage().rss;
-    const ids: string[] = [];
-    for (let i = 0; i < options.waiting; i += 50) {
-      ids.push(
-        ...(await Promise.all(
-          Array.from(
-            { length: Math.min(50, options.waiting - i) },
-            async () =>
-              (
-                await startProject(
-                  resources,
-                  tenantId,
-                  { brief: 'bench', capsule: 'bench-three-parallel' },
-                  { createdBy: 'bench' },
-                )
-              ).id,
-          ),
-        )),
-      );
-    }
-    for (const id of ids.slice(-5)) {
-      for (;;) {
-        if ((await getProject(resources, tenantId, id))?.status === 'awaiting_approval') break;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    const after = process.memoryUsage().rss;
-    console.log(
-      `\n${options.waiting} projects awaiting approval: process RSS ${(after / 2 ** 20).toFixed(0)} MB (worker, API client and pools in one process; +${((after - before) / 2 ** 20).toFixed(0)} MB for the waiting projects) (target <= 300 MB)`,
-    );
     worker.shutdown();
     await running;
+    await measureWaitingWorker(config, infrastructure, resources, options.waiting);
   } finally {
     await connection.close();
     await close();
     await infrastructure.stop();
+  }
+}
+
+/** Resident memory of a process, from /proc (Linux). */
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+}
+
+/**
+ * Worker memory with many projects waiting for approval, measured on a worker-only process
+ * (bench/worker-only.ts: the platform's own worker, no API) so the bench's own client, pools and
+ * in-process worker do not count.
+ */
+async function measureWaitingWorker(
+  config: Config,
+  infrastructure: Infrastructure,
+  resources: Resources,
+  waiting: number,
+  prebuilt = process.env.BENCH_PREBUILT === '1',
+) {
+  const taskQueue = 'bench-waiting';
+  const bundlePath = path.join(config.dataDir, 'workflow-bundle.js');
+  if (prebuilt) writeFileSync(bundlePath, (await bundleWorkflows()).code);
+  const child = spawn(
+    process.execPath,
+    [path.join(packageRoot, 'bin', 'run-ts.js'), 'bench/worker-only.ts', ...(prebuilt ? [bundlePath] : [])],
+    {
+      cwd: packageRoot,
+      env: {
+        ...process.env,
+        SOMAGENT_DATA_DIR: config.dataDir,
+        SOMAGENT_LOG_LEVEL: 'warn',
+        SOMAGENT_CAPSULES_DIR: path.join(packageRoot, 'bench', 'capsules-waiting'),
+        TEMPORAL_ADDRESS: infrastructure.temporalAddress,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        DATABASE_URL: infrastructure.databaseUrl,
+        REDIS_URL: infrastructure.redisUrl,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('ready')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`the worker process exited (${code})`)));
+    });
+    const pid = child.pid ?? 0;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const idle = rssOf(pid);
+    const onQueue = { ...resources, config: { ...resources.config, TEMPORAL_TASK_QUEUE: taskQueue } };
+    const tenantId = config.SOMAGENT_DEFAULT_TENANT;
+    const ids: string[] = [];
+    let peak = idle;
+    for (let i = 0; i < waiting; i += 50) {
+      const batch = Array.from({ length: Math.min(50, waiting - i) }, async () => {
+        const started = await startProject(
+          onQueue,
+          tenantId,
+          { brief: 'bench', capsule: 'bench-waiting' },
+          { createdBy: 'bench' },
+        );
+        return started.id;
+      });
+      ids.push(...(await Promise.all(batch)));
+      peak = Math.max(peak, rssOf(pid));
+    }
+    for (const id of ids) {
+      for (;;) {
+        const status = (await getProject(onQueue, tenantId, id))?.status;
+        if (status === 'awaiting_approval') break;
+        if (status !== 'planning' && status !== undefined) throw new Error(`project ${id} is ${status}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      peak = Math.max(peak, rssOf(pid));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const settled = rssOf(pid);
+    const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+    console.log(
+      `\nworker process (worker only, no API) with ${ids.length} projects awaiting approval: RSS ${mb(settled)} (idle before: ${mb(idle)}; peak while they were planned: ${mb(Math.max(peak, settled))}) (target <= 300 MB)`,
+    );
+  } finally {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
   }
 }

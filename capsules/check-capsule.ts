@@ -14,7 +14,8 @@ const references = (value: unknown): string[] => {
 
 /**
  * What the schema cannot say: step ids unique, `needs` pointing at steps, no cycles, every
- * `uses` an operation some adapter has, and expressions reading only steps the step depends on.
+ * `uses` an operation some adapter has, expressions reading only steps the step depends on, and
+ * `concurrency` only on forEach steps.
  */
 export function checkCapsule(capsule: Capsule, adapters: Map<string, AnyAdapter>): CapsuleIssue[] {
   const issues: CapsuleIssue[] = [];
@@ -30,7 +31,22 @@ export function checkCapsule(capsule: Capsule, adapters: Map<string, AnyAdapter>
       if (need === step.id)
         issues.push({ path: ['steps', index, 'needs', n], message: 'a step cannot need itself' });
     });
-    if (!step.uses.startsWith('capsule:')) {
+    if (step.uses.startsWith('capsule:')) {
+      for (const field of [
+        'if',
+        'forEach',
+        'concurrency',
+        'retry',
+        'timeoutSeconds',
+        'compensate',
+      ] as const) {
+        if (step[field] !== undefined)
+          issues.push({
+            path: ['steps', index, field],
+            message: `a step that uses a capsule cannot have ${field} (put it on the used capsule's steps)`,
+          });
+      }
+    } else {
       const [tool = '', operation = ''] = step.uses.split('.');
       const adapter = adapters.get(tool);
       if (!adapter) issues.push({ path: ['steps', index, 'uses'], message: `unknown tool "${tool}"` });
@@ -41,6 +57,11 @@ export function checkCapsule(capsule: Capsule, adapters: Map<string, AnyAdapter>
         });
       }
     }
+    if (step.concurrency !== undefined && step.forEach === undefined)
+      issues.push({
+        path: ['steps', index, 'concurrency'],
+        message: 'concurrency applies only to a forEach step',
+      });
     const upstream = ancestors(capsule, step.id);
     for (const [field, value] of [
       ['with', step.with],

@@ -95,6 +95,26 @@ describe('capsule documents', () => {
     });
   });
 
+  it('takes a concurrency on forEach steps only', () => {
+    const fanned = valid.replace(
+      'uses: playwright.checkLinks',
+      'uses: playwright.checkLinks\n    forEach: "${{ [1, 2] }}"\n    concurrency: 2',
+    );
+    expect(parseCapsule(fanned, 'capsules/test.yaml', registry).capsule.steps[1]).toMatchObject({
+      forEach: '${{ [1, 2] }}',
+      concurrency: 2,
+    });
+    expect(problemsOf(valid.replace('fullPage: true }', 'fullPage: true }\n    concurrency: 2'))).toEqual([
+      expect.objectContaining({
+        path: 'steps[0].concurrency',
+        message: 'concurrency applies only to a forEach step',
+      }),
+    ]);
+    expect(problemsOf(fanned.replace('concurrency: 2', 'concurrency: 0'))[0]).toMatchObject({
+      path: 'steps[1].concurrency',
+    });
+  });
+
   it('reports YAML syntax errors with their line', () => {
     const problems = problemsOf('id: x\nsteps: [\n');
     expect(problems[0]?.line).toBeGreaterThan(0);

@@ -11,10 +11,18 @@ export interface PlanTask {
   needs: string[];
   if?: string;
   forEach?: string;
+  /** With forEach: at most this many elements at once (the project's parallelism bounds it too). */
+  concurrency?: number;
   retry?: { maxAttempts: number; initialIntervalSeconds: number; backoff: number };
   timeoutSeconds?: number;
   /** The saga step that undoes this task; templates may read `output` (this task's) and `inputs`. */
   compensate?: { uses: string; with: Record<string, unknown> } | false;
+  /**
+   * For a task of a capsule used by another capsule's step: the `with` of each enclosing step,
+   * outermost first. The task's `inputs` are these resolved one after another, starting from the
+   * plan's inputs.
+   */
+  inputChain?: Record<string, unknown>[];
   /** The capsule the task came from. */
   capsule: string;
 }

@@ -25,8 +25,18 @@ export const stepSchema = z
     needs: z.array(z.string()).default([]),
     /** An expression; the step is skipped when it is false. */
     if: z.string().optional(),
-    /** An expression giving a list; the step runs once per element, with the element as `item`. */
+    /**
+     * An expression giving a list; the step runs once per element, with the element as `item`.
+     * The elements run in parallel, up to the project's parallelism; the output is the list of
+     * the elements' outputs, in the elements' order.
+     */
     forEach: z.string().optional(),
+    /**
+     * With `forEach`: at most this many elements at once (never more than the project's
+     * parallelism allows). `1` runs them one after another, in order, for when order matters
+     * (issues numbered as listed) or the service cannot take parallel calls.
+     */
+    concurrency: z.number().int().min(1).max(64).optional(),
     retry: z
       .object({
         maxAttempts: z.number().int().min(1).max(50).default(5),

@@ -42,12 +42,16 @@ const links = (resources: Resources, id: string): ProjectView['links'] => ({
   temporalUi: `${resources.temporalUiUrl}/namespaces/${encodeURIComponent(resources.config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(id)}`,
 });
 
-/** Records the project and starts its workflow (the project id is the workflow id), once per Idempotency-Key. */
+/**
+ * Records the project and starts its workflow (the project id is the workflow id), once per
+ * Idempotency-Key. `continueAsNewAfterTasks` is not part of the API's request: a deployment's or
+ * a test's setting (see ProjectInput).
+ */
 export async function startProject(
   resources: Resources,
   tenantId: string,
   request: ProjectRequest,
-  options: { idempotencyKey?: string; createdBy: string },
+  options: { idempotencyKey?: string; createdBy: string; continueAsNewAfterTasks?: number },
 ): Promise<{ id: string; replayed: boolean }> {
   const hash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
   const inserted = await resources.pool.query<ProjectRow>(
@@ -75,7 +79,12 @@ export async function startProject(
     if (!row) throw new Error('idempotent project vanished');
     if (row.request_hash !== hash) throw new ProjectIdempotencyConflict();
   }
-  const input: ProjectInput = { projectId: row.id, tenantId, ...request };
+  const input: ProjectInput = {
+    projectId: row.id,
+    tenantId,
+    ...request,
+    ...(options.continueAsNewAfterTasks ? { continueAsNewAfterTasks: options.continueAsNewAfterTasks } : {}),
+  };
   try {
     await resources.temporal.workflow.start<typeof kamachiqProject>('kamachiqProject', {
       workflowId: row.id,
@@ -100,7 +109,11 @@ export async function startProject(
   return { id: row.id, replayed };
 }
 
-/** The tenant's project: live state from the workflow while it runs, its final state and report after. */
+/**
+ * The tenant's project: live state from the workflow while it runs, its final state and report
+ * after. Handles carry no run id, so they address the latest run of a project that continued as
+ * new (and `result()` follows the chain); the routes that signal and update do the same.
+ */
 export async function getProject(
   resources: Resources,
   tenantId: string,

@@ -2,6 +2,7 @@ import type { LoadedCapsule } from '../load-capsule.js';
 import type { Plan, PlanTask, PlanTool } from '../plan.js';
 import { resolveTemplates } from '../expressions.js';
 import { inputsAjv } from '../input-schema.js';
+import { expandSteps } from './expand-steps.js';
 import type { Capsule } from '../schema.js';
 import { bm25Scores, tokenize } from './bm25.js';
 import { extractValues, type ExtractedValues } from './extract-inputs.js';
@@ -68,31 +69,6 @@ function resolveInputs(capsule: Capsule, extracted: ExtractedValues, given: Reco
   return { inputs, problems };
 }
 
-/** In a plan composed of several capsules, task ids carry their capsule's id: `steps.x.` becomes ``steps.`capsule.x`.``. */
-function prefixStepReferences(text: string, prefix: string): string {
-  return text.replace(/steps\.([a-zA-Z0-9_-]+)\./g, (_match, step: string) => `steps.\`${prefix}.${step}\`.`);
-}
-
-function tasksOf(capsule: Capsule, prefix: string | undefined): PlanTask[] {
-  const id = (stepId: string) => (prefix ? `${prefix}.${stepId}` : stepId);
-  return capsule.steps.map((step) => {
-    const rewrite = (value: unknown) =>
-      prefix === undefined ? value : JSON.parse(prefixStepReferences(JSON.stringify(value ?? null), prefix));
-    return {
-      id: id(step.id),
-      uses: step.uses,
-      with: rewrite(step.with) as Record<string, unknown>,
-      needs: step.needs.map(id),
-      ...(step.if ? { if: rewrite(step.if) as string } : {}),
-      ...(step.forEach ? { forEach: rewrite(step.forEach) as string } : {}),
-      ...(step.retry ? { retry: step.retry } : {}),
-      ...(step.timeoutSeconds ? { timeoutSeconds: step.timeoutSeconds } : {}),
-      ...(step.compensate !== undefined ? { compensate: step.compensate } : {}),
-      capsule: capsule.id,
-    };
-  });
-}
-
 /**
  * The deterministic planner: ranks the capsule library against the brief with BM25, adds
  * capsules for tools the brief names that the best one does not use, fills inputs from the
@@ -147,16 +123,19 @@ export async function planDeterministically(
   const inputs: Record<string, unknown> = {};
   const tasks: PlanTask[] = [];
   const outputs: Record<string, string> = {};
+  const find = (id: string) => library.find((entry) => entry.capsule.id === id)?.capsule;
   for (const { capsule } of chosen) {
-    for (const [name, template] of Object.entries(capsule.outputs)) {
-      outputs[composed ? `${capsule.id}.${name}` : name] = composed
-        ? prefixStepReferences(template, capsule.id)
-        : template;
+    try {
+      const expanded = expandSteps(capsule, composed ? capsule.id : undefined, find);
+      for (const [name, template] of Object.entries(expanded.outputs))
+        outputs[composed ? `${capsule.id}.${name}` : name] = template;
+      tasks.push(...expanded.tasks);
+    } catch (error) {
+      missing.push(`capsule ${capsule.id} cannot be planned: ${(error as Error).message}`);
     }
     const resolved = resolveInputs(capsule, extracted, request.inputs ?? {});
     missing.push(...resolved.problems);
     Object.assign(inputs, resolved.inputs);
-    tasks.push(...tasksOf(capsule, composed ? capsule.id : undefined));
   }
 
   const used = new Map<string, boolean>();

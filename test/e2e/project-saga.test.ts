@@ -146,6 +146,30 @@ describe('project sagas on EC2', () => {
     expect(left.states).toHaveLength(1);
   });
 
+  it('undoes a forEach task element by element', async () => {
+    const names = [1, 2, 3].map((n) => `each-${Date.now()}-${n}`);
+    const id = await start({
+      brief: 'saga',
+      capsule: 'test-foreach-saga',
+      inputs: { names, describeId: 'i-0000000000000dead' },
+    });
+    const done = await until(id, (body) => ['failed', 'completed'].includes(body.status));
+    expect(done.status).toBe('failed');
+    expect(done.error).toMatch(/task check failed/);
+    expect(done.error).not.toMatch(/compensation/);
+    expect(done.tasks.groups?.status).toBe('compensated');
+    for (const name of names) expect((await sagaResources(name)).groups, name).toBe(0);
+    // One compensation per element, each under its own key.
+    const { rows } = await platform.resources.pool.query<{ idempotency_key: string }>(
+      `select idempotency_key from tool_side_effects
+        where idempotency_key like $1 and operation = 'deleteSecurityGroup' order by idempotency_key`,
+      [`${id}:%`],
+    );
+    expect(rows.map((row) => row.idempotency_key)).toEqual(
+      [0, 1, 2].map((index) => `${id}:groups[${index}]:compensate`),
+    );
+  });
+
   it('cancels mid-run: the running task finishes, nothing new starts, created resources are removed', async () => {
     const groupName = `cancel-${Date.now()}`;
     const id = await start({

@@ -14,6 +14,8 @@ export interface TaskState {
   finishedAt?: string;
   /** Why a task was skipped: its condition was false, or a task it needs failed. */
   reason?: string;
+  /** A forEach task's elements: how many there are, and how many have completed or failed so far. */
+  elements?: { total: number; completed: number; failed: number };
 }
 
 export interface ProjectState {
@@ -37,9 +39,22 @@ export interface ProjectInput {
   inputs?: Record<string, unknown>;
   autoApprove?: boolean;
   approvalTimeoutSeconds?: number;
+  /** Most tool calls in flight at once: ready tasks and forEach elements together share it. */
   parallelism?: number;
+  /**
+   * Continue as new once this many tasks have run in one run, besides when Temporal suggests it
+   * (a large history). Not in the API: it keeps histories short where a deployment wants it,
+   * and lets tests reach the continuation without thousands of events.
+   */
+  continueAsNewAfterTasks?: number;
   /** Carried over by continue-as-new: the work done so far. */
   carried?: ProjectState;
+  /** Carried over by continue-as-new too: what the state does not show. */
+  continued?: {
+    paused: boolean;
+    /** Completed tasks in the order they completed: the saga undoes them in reverse. */
+    completionOrder: string[];
+  };
 }
 
 export interface ApprovalRequest {

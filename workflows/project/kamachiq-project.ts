@@ -1,5 +1,6 @@
 import {
   ActivityFailure,
+  allHandlersFinished,
   condition,
   continueAsNew,
   proxyActivities,
@@ -57,17 +58,21 @@ function errorMessage(error: unknown): string {
 
 /**
  * One project: plan -> policy -> approval -> execution of the task DAG -> report. Tasks run in
- * dependency order, in parallel up to a limit, each through invokeTool with an idempotency key
- * of this workflow and the task; a failure skips what depends on it, fails the project and runs
- * the compensations of completed tasks in reverse order, as does cancel.
+ * dependency order, in parallel up to a limit of tool calls in flight that forEach elements share,
+ * each call through invokeTool with an idempotency key of this workflow and the task (and the
+ * element); a failure skips what depends on it, fails the project and runs the compensations of
+ * completed tasks in reverse order, as does cancel. A long project continues as new between
+ * tasks, carrying its state, so its history stays small.
  */
 export async function kamachiqProject(input: ProjectInput): Promise<ProjectState> {
   const state: ProjectState = input.carried ?? { status: 'planning', tasks: {} };
-  let paused = false;
+  let paused = input.continued?.paused ?? false;
   let cancelled: { by: string; reason?: string } | undefined;
-  const completionOrder: string[] = Object.entries(state.tasks)
-    .filter(([, task]) => task.status === 'completed')
-    .map(([id]) => id);
+  const completionOrder: string[] =
+    input.continued?.completionOrder ??
+    Object.entries(state.tasks)
+      .filter(([, task]) => task.status === 'completed')
+      .map(([id]) => id);
 
   const setStatus = (status: ProjectStatus) => {
     state.status = status;
@@ -180,14 +185,52 @@ export async function kamachiqProject(input: ProjectInput): Promise<ProjectState
     ),
     tools: configured,
   });
+  /**
+   * A task's scope: the plan's inputs, or for a task of a capsule used by another capsule's step,
+   * the inputs its enclosing steps give (inputChain, outermost first), each resolved in the scope
+   * around it.
+   */
+  const scopeFor = async (task: PlanTask): Promise<ExpressionScope> => {
+    let taskScope = scope();
+    for (const given of task.inputChain ?? [])
+      taskScope = {
+        ...taskScope,
+        inputs: (await resolveTemplates(given, taskScope)) as Record<string, unknown>,
+      };
+    return taskScope;
+  };
+  /** The elements of a forEach task. */
+  const forEachList = async (task: PlanTask, taskScope: ExpressionScope): Promise<unknown[]> => {
+    const items = await resolveTemplates(
+      `\${{ ${(task.forEach ?? '').replace(/^\s*\$\{\{|\}\}\s*$/g, '')} }}`,
+      taskScope,
+    );
+    return Array.isArray(items) ? items : items === undefined ? [] : [items];
+  };
   const running = new Map<string, Promise<void>>();
   let failure: string | undefined;
+  /** Tasks started in this run, for continueAsNewAfterTasks. */
+  let startedThisRun = 0;
+
+  // Tool calls in flight, tasks and forEach elements together, never more than `parallelism`.
+  let inFlight = 0;
+  const withSlot = async <T>(call: () => Promise<T>): Promise<T> => {
+    // One condition check can release several waiters: each checks again before taking a slot.
+    while (inFlight >= parallelism) await condition(() => inFlight < parallelism);
+    inFlight++;
+    try {
+      return await call();
+    } finally {
+      inFlight--;
+    }
+  };
 
   const runTask = async (task: PlanTask): Promise<void> => {
     const taskState: TaskState = { status: 'running', startedAt: new Date().toISOString() };
     state.tasks[task.id] = taskState;
     try {
-      if (task.if && !(await evaluateCondition(task.if, scope()))) {
+      const taskScope = await scopeFor(task);
+      if (task.if && !(await evaluateCondition(task.if, taskScope))) {
         state.tasks[task.id] = {
           ...taskState,
           status: 'skipped',
@@ -200,33 +243,58 @@ export async function kamachiqProject(input: ProjectInput): Promise<ProjectState
       const invoke = toolActivity(task);
       let output: unknown;
       if (task.forEach) {
-        const items = await resolveTemplates(
-          `\${{ ${task.forEach.replace(/^\s*\$\{\{|\}\}\s*$/g, '')} }}`,
-          scope(),
-        );
-        const list = Array.isArray(items) ? items : items === undefined ? [] : [items];
-        output = [];
-        for (const [index, item] of list.entries()) {
-          const params = await resolveTemplates(task.with, { ...scope(), item });
-          const result = await invoke({
-            tenantId: input.tenantId,
-            tool,
-            operation,
-            input: params,
-            idempotencyKey: `${workflowInfo().workflowId}:${task.id}[${index}]`,
-          });
-          (output as unknown[]).push(result.output);
+        const list = await forEachList(task, taskScope);
+        // The elements run in parallel: `lanes` of them each take the next element until none is
+        // left, every call also holding one of the project's slots. Each element has its own key,
+        // and its output goes to its own index, so the output keeps the elements' order.
+        const outputs: unknown[] = list.map(() => null);
+        const elements = { total: list.length, completed: 0, failed: 0 };
+        taskState.elements = elements;
+        let next = 0;
+        let firstError: { error: unknown; index: number } | undefined;
+        const lane = async () => {
+          // After a failure no new element starts; those in flight finish.
+          while (next < list.length && !firstError) {
+            const index = next++;
+            try {
+              const params = await resolveTemplates(task.with, { ...taskScope, item: list[index] });
+              const result = await withSlot(() =>
+                invoke({
+                  tenantId: input.tenantId,
+                  tool,
+                  operation,
+                  input: params,
+                  idempotencyKey: `${workflowInfo().workflowId}:${task.id}[${index}]`,
+                }),
+              );
+              outputs[index] = result.output;
+              elements.completed++;
+            } catch (error) {
+              elements.failed++;
+              firstError ??= { error, index };
+            }
+          }
+        };
+        const lanes = Math.min(list.length, parallelism, task.concurrency ?? parallelism);
+        await Promise.all(Array.from({ length: lanes }, lane));
+        if (firstError) {
+          // The elements that did complete stay on record, for the saga to undo.
+          taskState.output = outputs;
+          throw new Error(`element ${firstError.index}: ${errorMessage(firstError.error)}`);
         }
+        output = outputs;
       } else {
-        const params = await resolveTemplates(task.with, scope());
+        const params = await resolveTemplates(task.with, taskScope);
         output = (
-          await invoke({
-            tenantId: input.tenantId,
-            tool,
-            operation,
-            input: params,
-            idempotencyKey: `${workflowInfo().workflowId}:${task.id}`,
-          })
+          await withSlot(() =>
+            invoke({
+              tenantId: input.tenantId,
+              tool,
+              operation,
+              input: params,
+              idempotencyKey: `${workflowInfo().workflowId}:${task.id}`,
+            }),
+          )
         ).output;
       }
       state.tasks[task.id] = {
@@ -244,6 +312,9 @@ export async function kamachiqProject(input: ProjectInput): Promise<ProjectState
         finishedAt: new Date().toISOString(),
       };
       failure ??= `task ${task.id} failed: ${errorMessage(error)}`;
+      // A forEach task that failed part way has elements to undo.
+      if (Array.isArray(taskState.output) && taskState.output.some((element) => element !== null))
+        completionOrder.push(task.id);
     }
   };
 
@@ -269,17 +340,39 @@ export async function kamachiqProject(input: ProjectInput): Promise<ProjectState
     }
   };
 
+  // Continue as new when Temporal suggests it (the history is getting large) or after the
+  // configured number of tasks; never before this run has done anything.
+  const continueAfter =
+    input.continueAsNewAfterTasks === undefined ? undefined : Math.max(1, input.continueAsNewAfterTasks);
+  const continueDue = () =>
+    startedThisRun > 0 &&
+    (workflowInfo().continueAsNewSuggested ||
+      (continueAfter !== undefined && startedThisRun >= continueAfter));
+
   for (;;) {
     skipDependentsOfFailures();
     const pending = plan.tasks.filter((task) => state.tasks[task.id]?.status === 'pending');
     if (pending.length === 0 && running.size === 0) break;
     if (failure || cancelled) {
       if (running.size === 0) break;
+    } else if (continueDue()) {
+      // Start nothing new; once the running tasks are done, the next run takes over with the
+      // state, the pause and the completion order (tasks never straddle two runs).
+      if (running.size === 0) {
+        // The server carries the search attributes over as this run last set them.
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof kamachiqProject>({
+          ...input,
+          carried: state,
+          continued: { paused, completionOrder },
+        });
+      }
     } else if (!paused) {
       const ready = pending.filter((task) =>
         task.needs.every((need) => ['completed', 'skipped'].includes(state.tasks[need]?.status ?? '')),
       );
       for (const task of ready.slice(0, Math.max(0, parallelism - running.size))) {
+        startedThisRun++;
         const promise = runTask(task).finally(() => running.delete(task.id));
         running.set(task.id, promise);
       }
@@ -292,39 +385,71 @@ export async function kamachiqProject(input: ProjectInput): Promise<ProjectState
     const wasPaused = paused;
     const wasCancelled = cancelled;
     await condition(() => running.size < before || cancelled !== wasCancelled || paused !== wasPaused);
-    if (running.size === 0 && workflowInfo().continueAsNewSuggested && !failure && !cancelled) {
-      await continueAsNew<typeof kamachiqProject>({ ...input, carried: state });
-    }
   }
 
-  /** The saga: undo completed tasks in reverse order of completion, each compensation keyed to run once. */
+  /**
+   * Undoes one call of a task (a forEach task has one per element): the capsule's compensation
+   * (templates read the call's output as `item`) or the operation's own. False when there is none.
+   */
+  const undoCall = async (
+    task: PlanTask,
+    taskScope: ExpressionScope,
+    call: { key: string; item: unknown; output: unknown },
+  ): Promise<boolean> => {
+    if (task.compensate) {
+      const [tool = '', operation = ''] = task.compensate.uses.split('.');
+      await toolActivity(task)({
+        tenantId: input.tenantId,
+        tool,
+        operation,
+        input: await resolveTemplates(task.compensate.with, { ...taskScope, item: call.output }),
+        idempotencyKey: call.key,
+      });
+      return true;
+    }
+    const done = await compensateTask({
+      tenantId: input.tenantId,
+      uses: task.uses,
+      input: await resolveTemplates(task.with, { ...taskScope, item: call.item }),
+      output: call.output,
+      idempotencyKey: call.key,
+    });
+    return done.compensated;
+  };
+
+  /**
+   * The saga: undo completed tasks in reverse order of completion, each compensation keyed to run
+   * once; a forEach task's elements are undone one by one, last first.
+   */
   const compensateCompleted = async () => {
     for (const id of [...completionOrder].reverse()) {
       const task = plan.tasks.find((candidate) => candidate.id === id);
       const taskState = state.tasks[id];
       if (!task || !taskState || task.compensate === false) continue;
+      const key = `${workflowInfo().workflowId}:${id}`;
       try {
-        if (task.compensate) {
-          const [tool = '', operation = ''] = task.compensate.uses.split('.');
-          const params = await resolveTemplates(task.compensate.with, { ...scope(), item: taskState.output });
-          await toolActivity(task)({
-            tenantId: input.tenantId,
-            tool,
-            operation,
-            input: params,
-            idempotencyKey: `${workflowInfo().workflowId}:${id}:compensate`,
-          });
+        const taskScope = await scopeFor(task);
+        let undone = false;
+        if (task.forEach && Array.isArray(taskState.output)) {
+          const list = await forEachList(task, taskScope);
+          const outputs = taskState.output as unknown[];
+          for (let index = outputs.length - 1; index >= 0; index--) {
+            if (outputs[index] === null) continue;
+            const call = { key: `${key}[${index}]:compensate`, item: list[index], output: outputs[index] };
+            undone = (await undoCall(task, taskScope, call)) || undone;
+          }
         } else {
-          const done = await compensateTask({
-            tenantId: input.tenantId,
-            uses: task.uses,
-            input: await resolveTemplates(task.with, scope()),
+          undone = await undoCall(task, taskScope, {
+            key: `${key}:compensate`,
+            item: undefined,
             output: taskState.output,
-            idempotencyKey: `${workflowInfo().workflowId}:${id}:compensate`,
           });
-          if (!done.compensated) continue;
         }
-        state.tasks[id] = { ...taskState, status: 'compensated' };
+        if (!undone) continue;
+        state.tasks[id] =
+          taskState.status === 'failed'
+            ? { ...taskState, reason: 'the elements that completed were compensated' }
+            : { ...taskState, status: 'compensated' };
       } catch (error) {
         state.error = `${state.error ? `${state.error}; ` : ''}compensation of ${id} failed: ${errorMessage(error)}`;
       }
