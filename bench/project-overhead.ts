@@ -60,6 +60,7 @@ export async function benchProjectOverhead(options: {
   rounds: number;
   concurrency: number;
   waiting: number;
+  maxCached: number;
 }) {
   const logger = createLogger('warn');
   const dataDir = scratchDir('somagent-bench-');
@@ -173,7 +174,13 @@ export async function benchProjectOverhead(options: {
 
     worker.shutdown();
     await running;
-    await measureWaitingWorker(config, infrastructure, resources, options.waiting);
+    // The platform's default worker (it bundles the workflows itself, the SDK's cache size), then one
+    // with a prebuilt bundle and a bounded cache (TEMPORAL_MAX_CACHED_WORKFLOWS).
+    await measureWaitingWorker(config, infrastructure, resources, options.waiting, {});
+    await measureWaitingWorker(config, infrastructure, resources, options.waiting, {
+      prebuilt: true,
+      maxCached: options.maxCached,
+    });
   } finally {
     await connection.close();
     await close();
@@ -197,9 +204,10 @@ async function measureWaitingWorker(
   infrastructure: Infrastructure,
   resources: Resources,
   waiting: number,
-  prebuilt = process.env.BENCH_PREBUILT === '1',
+  settings: { prebuilt?: boolean; maxCached?: number },
 ) {
-  const taskQueue = 'bench-waiting';
+  const { prebuilt = false, maxCached } = settings;
+  const taskQueue = `bench-waiting-${randomUUID()}`;
   const bundlePath = path.join(config.dataDir, 'workflow-bundle.js');
   if (prebuilt) writeFileSync(bundlePath, (await bundleWorkflows()).code);
   const child = spawn(
@@ -214,6 +222,7 @@ async function measureWaitingWorker(
         SOMAGENT_CAPSULES_DIR: path.join(packageRoot, 'bench', 'capsules-waiting'),
         TEMPORAL_ADDRESS: infrastructure.temporalAddress,
         TEMPORAL_TASK_QUEUE: taskQueue,
+        ...(maxCached ? { TEMPORAL_MAX_CACHED_WORKFLOWS: String(maxCached) } : {}),
         DATABASE_URL: infrastructure.databaseUrl,
         REDIS_URL: infrastructure.redisUrl,
       },
@@ -260,7 +269,7 @@ async function measureWaitingWorker(
     const settled = rssOf(pid);
     const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
     console.log(
-      `\nworker process (worker only, no API) with ${ids.length} projects awaiting approval: RSS ${mb(settled)} (idle before: ${mb(idle)}; peak while they were planned: ${mb(Math.max(peak, settled))}) (target <= 300 MB)`,
+      `\nworker process (worker only, no API; ${prebuilt ? 'prebuilt workflow bundle' : 'bundles its workflows'}, ${maxCached ? `at most ${maxCached} cached workflows` : "the SDK's workflow cache"}) with ${ids.length} projects awaiting approval: RSS ${mb(settled)} (idle before: ${mb(idle)}; peak while they were planned: ${mb(Math.max(peak, settled))}) (target <= 300 MB)`,
     );
   } finally {
     if (child.exitCode === null) {
