@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { z } from 'zod';
@@ -21,7 +21,6 @@ import { createResources } from '../platform/create-resources.js';
 import { startInfrastructure, type Infrastructure } from '../platform/infrastructure.js';
 import { getProject, startProject } from '../projects/project-service.js';
 import { connectWorker } from '../temporal-config/connection.js';
-import { bundleWorkflows } from '../workers/create-worker.js';
 import { installRuntimeLogging } from '../workers/runtime-logging.js';
 import { fmt, percentile } from './stats.js';
 
@@ -174,13 +173,9 @@ export async function benchProjectOverhead(options: {
 
     worker.shutdown();
     await running;
-    // The platform's default worker (it bundles the workflows itself, the SDK's cache size), then one
-    // with a prebuilt bundle and a bounded cache (TEMPORAL_MAX_CACHED_WORKFLOWS).
-    await measureWaitingWorker(config, infrastructure, resources, options.waiting, {});
-    await measureWaitingWorker(config, infrastructure, resources, options.waiting, {
-      prebuilt: true,
-      maxCached: options.maxCached,
-    });
+    // The platform's worker with the SDK's cache size, then with a bounded cache (TEMPORAL_MAX_CACHED_WORKFLOWS).
+    await measureWaitingWorker(config, infrastructure, resources, options.waiting);
+    await measureWaitingWorker(config, infrastructure, resources, options.waiting, options.maxCached);
   } finally {
     await connection.close();
     await close();
@@ -196,7 +191,7 @@ function rssOf(pid: number): number {
 
 /**
  * Worker memory with many projects waiting for approval, measured on a worker-only process
- * (bench/worker-only.ts: the platform's own worker, no API) so the bench's own client, pools and
+ * (`somagent up --no-api` against the bench's servers) so the bench's own client, pools and
  * in-process worker do not count.
  */
 async function measureWaitingWorker(
@@ -204,35 +199,28 @@ async function measureWaitingWorker(
   infrastructure: Infrastructure,
   resources: Resources,
   waiting: number,
-  settings: { prebuilt?: boolean; maxCached?: number },
+  maxCached?: number,
 ) {
-  const { prebuilt = false, maxCached } = settings;
   const taskQueue = `bench-waiting-${randomUUID()}`;
-  const bundlePath = path.join(config.dataDir, 'workflow-bundle.js');
-  if (prebuilt) writeFileSync(bundlePath, (await bundleWorkflows()).code);
-  const child = spawn(
-    process.execPath,
-    [path.join(packageRoot, 'bin', 'run-ts.js'), 'bench/worker-only.ts', ...(prebuilt ? [bundlePath] : [])],
-    {
-      cwd: packageRoot,
-      env: {
-        ...process.env,
-        SOMAGENT_DATA_DIR: config.dataDir,
-        SOMAGENT_LOG_LEVEL: 'warn',
-        SOMAGENT_CAPSULES_DIR: path.join(packageRoot, 'bench', 'capsules-waiting'),
-        TEMPORAL_ADDRESS: infrastructure.temporalAddress,
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        ...(maxCached ? { TEMPORAL_MAX_CACHED_WORKFLOWS: String(maxCached) } : {}),
-        DATABASE_URL: infrastructure.databaseUrl,
-        REDIS_URL: infrastructure.redisUrl,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+  const child = spawn(process.execPath, [path.join(packageRoot, 'bin', 'somagent.js'), 'up', '--no-api'], {
+    cwd: packageRoot,
+    env: {
+      ...process.env,
+      SOMAGENT_DATA_DIR: config.dataDir,
+      SOMAGENT_LOG_LEVEL: 'warn',
+      SOMAGENT_CAPSULES_DIR: path.join(packageRoot, 'bench', 'capsules-waiting'),
+      TEMPORAL_ADDRESS: infrastructure.temporalAddress,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      ...(maxCached ? { TEMPORAL_MAX_CACHED_WORKFLOWS: String(maxCached) } : {}),
+      DATABASE_URL: infrastructure.databaseUrl,
+      REDIS_URL: infrastructure.redisUrl,
     },
-  );
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('ready')) resolve();
+        if (chunk.toString().includes('SomaGent is up')) resolve();
       });
       child.once('exit', (code) => reject(new Error(`the worker process exited (${code})`)));
     });
@@ -269,7 +257,7 @@ async function measureWaitingWorker(
     const settled = rssOf(pid);
     const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
     console.log(
-      `\nworker process (worker only, no API; ${prebuilt ? 'prebuilt workflow bundle' : 'bundles its workflows'}, ${maxCached ? `at most ${maxCached} cached workflows` : "the SDK's workflow cache"}) with ${ids.length} projects awaiting approval: RSS ${mb(settled)} (idle before: ${mb(idle)}; peak while they were planned: ${mb(Math.max(peak, settled))}) (target <= 300 MB)`,
+      `\nworker process (worker only, no API; ${maxCached ? `at most ${maxCached} cached workflows` : "the SDK's workflow cache"}) with ${ids.length} projects awaiting approval: RSS ${mb(settled)} (idle before: ${mb(idle)}; peak while they were planned: ${mb(Math.max(peak, settled))}) (target <= 300 MB)`,
     );
   } finally {
     if (child.exitCode === null) {

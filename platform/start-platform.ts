@@ -12,6 +12,7 @@ import { bootstrapIdentity } from '../identity/bootstrap.js';
 import { JwtVerifier } from '../identity/jwt.js';
 import { connectWorker } from '../temporal-config/connection.js';
 import { ensureNamespace } from '../temporal-config/ensure-namespace.js';
+import { bundleWorkflowsInChild } from '../workers/bundle-in-child.js';
 import { createWorker } from '../workers/create-worker.js';
 import { installRuntimeLogging } from '../workers/runtime-logging.js';
 import { createResources } from './create-resources.js';
@@ -52,6 +53,9 @@ export async function startPlatform(
 ): Promise<Platform> {
   const runApi = options.api ?? true;
   const runWorker = options.worker ?? true;
+  // The worker's workflow bundle is built beside the servers' start, in a child process.
+  const bundling = runWorker && !options.workflowBundle ? bundleWorkflowsInChild(config.dataDir) : undefined;
+  bundling?.catch(() => undefined);
   const infrastructure = await startInfrastructure(config, logger, { durable: options.durable ?? true });
   const cleanups: (() => Promise<void>)[] = [infrastructure.stop];
   const stop = async () => {
@@ -75,7 +79,8 @@ export async function startPlatform(
       worker = await createWorker(resources, {
         connection,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
-        ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}),
+        workflowBundle:
+          options.workflowBundle ?? (await bundling) ?? (await bundleWorkflowsInChild(config.dataDir)),
       });
       const running = worker.run();
       cleanups.push(async () => {
