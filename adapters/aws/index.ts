@@ -1,7 +1,8 @@
-import { DescribeAvailabilityZonesCommand } from '@aws-sdk/client-ec2';
 import { defineAdapter } from '../core/define-adapter.js';
-import { awsCredentials, classifyEc2Error, connectEc2 } from './client.js';
+import { awsCredentials } from './credentials.js';
+import { classifyEc2Error } from './errors.js';
 import { instanceOperations } from './instances.js';
+import { ec2ClientModule, ec2Sdk } from './sdk.js';
 import { securityGroupOperations } from './security-groups.js';
 
 /** AWS EC2 through the official SDK v3 (@aws-sdk/client-ec2). */
@@ -20,8 +21,9 @@ export const awsAdapter = defineAdapter({
     secret: ['secretAccessKey', 'sessionToken'],
   },
   rateLimit: { perSecond: 20, burst: 40 },
-  connect: (credentials) => connectEc2(credentials),
+  connect: async (credentials) => (await ec2ClientModule()).connectEc2(credentials),
   testConnection: async (client) => {
+    const { DescribeAvailabilityZonesCommand } = await ec2Sdk();
     await client.send(new DescribeAvailabilityZonesCommand({}));
   },
   classifyError: classifyEc2Error,

@@ -1,16 +1,9 @@
 import { createHash } from 'node:crypto';
-import {
-  DescribeInstancesCommand,
-  RunInstancesCommand,
-  StartInstancesCommand,
-  StopInstancesCommand,
-  TerminateInstancesCommand,
-  type EC2Client,
-  type Instance,
-} from '@aws-sdk/client-ec2';
+import type { EC2Client, Instance } from '@aws-sdk/client-ec2';
 import { z } from 'zod';
 import { ToolError } from '../core/errors.js';
 import { defineOperation } from '../core/define-adapter.js';
+import { ec2Sdk } from './sdk.js';
 
 const operation = defineOperation<EC2Client>();
 
@@ -57,6 +50,7 @@ async function describe(
   client: EC2Client,
   input: { instanceIds?: string[]; filters?: Record<string, string[]> },
 ) {
+  const { DescribeInstancesCommand } = await ec2Sdk();
   const instances: Instance[] = [];
   let nextToken: string | undefined;
   do {
@@ -116,6 +110,7 @@ export const instanceOperations = {
       return found.length > 0 ? { instances: found } : undefined;
     },
     run: async ({ client, idempotencyKey }, input) => {
+      const { RunInstancesCommand } = await ec2Sdk();
       const allTags = {
         ...input.tags,
         ...(idempotencyKey ? { [IDEMPOTENCY_TAG]: clientToken(idempotencyKey) } : {}),
@@ -208,10 +203,12 @@ export const instanceOperations = {
     input: z.object({ instanceIds }),
     output: stateChanges,
     compensate: { operation: 'startInstances', input: (input) => ({ instanceIds: input.instanceIds }) },
-    run: async ({ client }, input) =>
-      changes(
+    run: async ({ client }, input) => {
+      const { StopInstancesCommand } = await ec2Sdk();
+      return changes(
         (await client.send(new StopInstancesCommand({ InstanceIds: input.instanceIds }))).StoppingInstances,
-      ),
+      );
+    },
   }),
   startInstances: operation({
     description: 'Start stopped instances.',
@@ -220,10 +217,12 @@ export const instanceOperations = {
     input: z.object({ instanceIds }),
     output: stateChanges,
     compensate: { operation: 'stopInstances', input: (input) => ({ instanceIds: input.instanceIds }) },
-    run: async ({ client }, input) =>
-      changes(
+    run: async ({ client }, input) => {
+      const { StartInstancesCommand } = await ec2Sdk();
+      return changes(
         (await client.send(new StartInstancesCommand({ InstanceIds: input.instanceIds }))).StartingInstances,
-      ),
+      );
+    },
   }),
   terminateInstances: operation({
     description: 'Terminate instances (the compensation of runInstances).',
@@ -231,10 +230,12 @@ export const instanceOperations = {
     idempotent: true,
     input: z.object({ instanceIds }),
     output: stateChanges,
-    run: async ({ client }, input) =>
-      changes(
+    run: async ({ client }, input) => {
+      const { TerminateInstancesCommand } = await ec2Sdk();
+      return changes(
         (await client.send(new TerminateInstancesCommand({ InstanceIds: input.instanceIds })))
           .TerminatingInstances,
-      ),
+      );
+    },
   }),
 };

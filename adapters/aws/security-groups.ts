@@ -1,18 +1,14 @@
-import {
-  AuthorizeSecurityGroupIngressCommand,
-  CreateSecurityGroupCommand,
-  DeleteSecurityGroupCommand,
-  DescribeSecurityGroupsCommand,
-  type EC2Client,
-} from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import { z } from 'zod';
 import { defineOperation } from '../core/define-adapter.js';
+import { ec2Sdk } from './sdk.js';
 
 const operation = defineOperation<EC2Client>();
 
 const groupOutput = z.object({ groupId: z.string(), groupName: z.string() });
 
 async function findGroup(client: EC2Client, groupName: string, vpcId?: string) {
+  const { DescribeSecurityGroupsCommand } = await ec2Sdk();
   const result = await client.send(
     new DescribeSecurityGroupsCommand({
       Filters: [
@@ -54,6 +50,7 @@ export const securityGroupOperations = {
     // Group names are unique per VPC, so the name finds what an interrupted attempt created.
     recover: async ({ client }, input) => findGroup(client, input.groupName, input.vpcId),
     run: async ({ client }, input) => {
+      const { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand } = await ec2Sdk();
       const created = await client.send(
         new CreateSecurityGroupCommand({
           GroupName: input.groupName,
@@ -95,6 +92,7 @@ export const securityGroupOperations = {
     input: z.object({ groupId: z.string().regex(/^sg-[0-9a-f]+$/, 'must be a security group id (sg-...)') }),
     output: z.object({ groupId: z.string(), deleted: z.boolean() }),
     run: async ({ client }, input) => {
+      const { DeleteSecurityGroupCommand } = await ec2Sdk();
       await client.send(new DeleteSecurityGroupCommand({ GroupId: input.groupId }));
       return { groupId: input.groupId, deleted: true };
     },

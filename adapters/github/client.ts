@@ -1,7 +1,8 @@
-import { Octokit } from '@octokit/rest';
+import type { Octokit } from '@octokit/rest';
 import { z } from 'zod';
 import type { Logger } from '../../core/logger.js';
 import { githubToolError } from './errors.js';
+import { octokitSdk } from './sdk.js';
 
 /** A token (classic or fine-grained PAT, or an App installation token) and where GitHub is. */
 export const githubCredentials = z.object({
@@ -26,10 +27,11 @@ export interface GithubClient {
  * An Octokit on the shared transport. Every failed request becomes a ToolError in an error hook,
  * so pagination and multi-request operations fail with the right category and retry delay.
  */
-export function connectGithub(
+export async function connectGithub(
   credentials: GithubCredentials,
   transport: { fetch: typeof fetch; logger: Logger },
-): GithubClient {
+): Promise<GithubClient> {
+  const { Octokit } = await octokitSdk();
   const octokit = new Octokit({
     auth: credentials.token,
     userAgent: 'somagent',

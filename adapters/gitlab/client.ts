@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Gitlab } from '@gitbeaker/rest';
+import type { Gitlab } from '@gitbeaker/rest';
 import { z } from 'zod';
 import { ToolError } from '../core/errors.js';
 import { transportRequester } from './requester.js';
+import { gitbeakerSdk } from './sdk.js';
 
 export const gitlabCredentials = z.object({
   /** A personal, group or project access token (scope `api`). */
@@ -15,11 +16,15 @@ export type GitlabCredentials = z.output<typeof gitlabCredentials>;
 export type GitlabClient = Gitlab<false>;
 
 /** gitbeaker's Gitlab client, its HTTP done by the shared transport (see requester.ts). */
-export function connectGitlab(credentials: GitlabCredentials, transport: typeof fetch): GitlabClient {
+export async function connectGitlab(
+  credentials: GitlabCredentials,
+  transport: typeof fetch,
+): Promise<GitlabClient> {
+  const [{ Gitlab }, requesterFn] = await Promise.all([gitbeakerSdk(), transportRequester(transport)]);
   return new Gitlab({
     host: credentials.host.replace(/\/+$/, ''),
     token: credentials.token,
-    requesterFn: transportRequester(transport),
+    requesterFn,
   });
 }
 

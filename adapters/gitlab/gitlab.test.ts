@@ -474,7 +474,7 @@ describe.skipIf(!live)('gitlab adapter live (GITLAB_TOKEN set; GITLAB_URL for se
     'branches, commits, opens a merge request and an issue, and releases in GITLAB_LIVE_PROJECT',
     async () => {
       const tools = createTestToolRuntime([gitlabAdapter], env);
-      const gitlab = connectGitlab(
+      const gitlab = await connectGitlab(
         { token: env.GITLAB_TOKEN ?? '', host: env.GITLAB_URL ?? 'https://gitlab.com' },
         createTransport(),
       );

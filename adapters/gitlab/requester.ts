@@ -1,5 +1,6 @@
-import { createRequesterFn, type RequestOptions } from '@gitbeaker/requester-utils';
+import type { RequestOptions } from '@gitbeaker/requester-utils';
 import { ToolError, categoryOfStatus, parseRetryAfter } from '../core/errors.js';
+import { gitbeakerRequesterUtils } from './sdk.js';
 
 /**
  * gitbeaker takes no `fetch`, but it takes a `requesterFn` (a documented constructor option).
@@ -11,7 +12,8 @@ import { ToolError, categoryOfStatus, parseRetryAfter } from '../core/errors.js'
  *
  * `@gitbeaker/requester-utils` is the package @gitbeaker/rest itself is built on (same version).
  */
-export function transportRequester(transport: typeof fetch) {
+export async function transportRequester(transport: typeof fetch) {
+  const { createRequesterFn } = await gitbeakerRequesterUtils();
   return createRequesterFn(
     async (_service, options) => options,
     async (endpoint, raw = {}) => {

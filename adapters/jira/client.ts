@@ -1,6 +1,7 @@
-import { HttpException, Version3Client } from 'jira.js';
+import type { Version3Client } from 'jira.js';
 import { z } from 'zod';
 import { ToolError, categoryOfStatus, parseRetryAfter, toToolError } from '../core/errors.js';
+import { jiraSdk } from './sdk.js';
 
 /** Jira Cloud credentials: the site, and an Atlassian account's email with an API token (basic auth). */
 export const jiraCredentials = z.object({
@@ -21,7 +22,11 @@ export interface JiraClient {
  * jira.js sends its requests with axios; its fetch adapter is pointed at the shared transport, so
  * Jira calls get the same timeouts and retries of idempotent requests as every other adapter.
  */
-export function connectJira(credentials: JiraCredentials, transport: typeof fetch): JiraClient {
+export async function connectJira(
+  credentials: JiraCredentials,
+  transport: typeof fetch,
+): Promise<JiraClient> {
+  const { Version3Client } = await jiraSdk();
   const siteUrl = new URL(credentials.baseUrl).origin;
   const api = new Version3Client({
     host: siteUrl,
@@ -60,7 +65,10 @@ function describeJiraBody(data: unknown): string {
  */
 export function jiraError(error: unknown): ToolError {
   if (error instanceof ToolError) return error;
+  // Loaded by connect, before any call could fail (see core/lazy.ts).
+  const HttpException = jiraSdk.loaded()?.HttpException;
   if (
+    !HttpException ||
     !(error instanceof HttpException) ||
     error.status === undefined ||
     !(error.cause as AxiosLikeCause)?.response

@@ -1,10 +1,11 @@
-import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { defineOperation } from '../core/define-adapter.js';
 import { ToolError } from '../core/errors.js';
 import type { KubernetesClient } from './client.js';
 import { objectSummary, targetNamespace } from './schemas.js';
+import { kubernetesSdk } from './sdk.js';
 import { summarize } from './views.js';
 
 const operation = defineOperation<KubernetesClient>();
@@ -78,6 +79,7 @@ export async function applyObjects(
   objects: KubernetesObject[],
   options: { namespace?: string | undefined; heartbeat?(details: unknown): void },
 ): Promise<KubernetesObject[]> {
+  const { PatchStrategy } = await kubernetesSdk();
   const applied: KubernetesObject[] = [];
   for (const object of objects) {
     const apiVersion = object.apiVersion ?? 'v1';

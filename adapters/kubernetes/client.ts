@@ -12,7 +12,8 @@ import {
 } from '@kubernetes/client-node';
 import { ToolError } from '../core/errors.js';
 import { kubernetesStatusError } from './errors.js';
-import { kubeConfigFor, type KubernetesCredentials } from './kubeconfig.js';
+import type { KubernetesCredentials } from './credentials.js';
+import { kubeConfigFor } from './kubeconfig.js';
 
 /** Longest one API request may take; the client has no limit of its own, and a hung call would hold the activity. */
 const REQUEST_TIMEOUT_MS = 30_000;

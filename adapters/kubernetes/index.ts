@@ -1,12 +1,12 @@
 import { defineAdapter } from '../core/define-adapter.js';
 import { applyOperations } from './apply.js';
-import { connectKubernetes, testKubernetesConnection } from './client.js';
 import { configOperations } from './config-and-secrets.js';
+import { kubernetesCredentials } from './credentials.js';
 import { classifyKubernetesError } from './errors.js';
-import { kubernetesCredentials } from './kubeconfig.js';
 import { logOperations } from './logs.js';
 import { namespaceOperations } from './namespaces.js';
 import { resourceOperations } from './resources.js';
+import { kubernetesClientModule } from './sdk.js';
 import { workloadOperations } from './workloads.js';
 
 /**
@@ -31,8 +31,8 @@ export const kubernetesAdapter = defineAdapter({
   },
   // client-go's defaults are 5/s with bursts of 10; an API server takes more, a shared one should not get much more.
   rateLimit: { perSecond: 10, burst: 20 },
-  connect: (credentials) => connectKubernetes(credentials),
-  testConnection: testKubernetesConnection,
+  connect: async (credentials) => (await kubernetesClientModule()).connectKubernetes(credentials),
+  testConnection: async (client) => (await kubernetesClientModule()).testKubernetesConnection(client),
   classifyError: classifyKubernetesError,
   operations: {
     ...namespaceOperations,

@@ -1,6 +1,7 @@
-import { LinearClient } from '@linear/sdk';
+import type { LinearClient } from '@linear/sdk';
 import { z } from 'zod';
 import { linearError } from './errors.js';
+import { linearSdk } from './sdk.js';
 
 /** Linear credentials: a personal API key (or an app's key), and the GraphQL endpoint. */
 export const linearCredentials = z.object({
@@ -19,7 +20,8 @@ export type LinearCredentials = z.output<typeof linearCredentials>;
  * The SDK calls the global fetch and takes no fetch of ours, so Linear calls do not go through the
  * shared transport; Temporal's activity timeout bounds them, and writes are never retried blindly.
  */
-export function connectLinear(credentials: LinearCredentials): LinearClient {
+export async function connectLinear(credentials: LinearCredentials): Promise<LinearClient> {
+  const { LinearClient } = await linearSdk();
   return new LinearClient({ apiKey: credentials.apiKey, apiUrl: credentials.apiUrl });
 }
 

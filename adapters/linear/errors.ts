@@ -1,5 +1,8 @@
-import { LinearError, LinearErrorType, RatelimitedLinearError } from '@linear/sdk';
+import type { LinearError } from '@linear/sdk';
 import { ToolError, categoryOfStatus, toToolError, type ErrorCategory } from '../core/errors.js';
+import { linearSdk } from './sdk.js';
+
+type LinearSdk = NonNullable<ReturnType<typeof linearSdk.loaded>>;
 
 /** The `extensions.code` of each raw GraphQL error (AUTHENTICATION_ERROR, FORBIDDEN, RATELIMITED, INPUT_ERROR). */
 function codesOf(error: LinearError): string[] {
@@ -14,7 +17,7 @@ function codesOf(error: LinearError): string[] {
  * `extensions.code`, the SDK's error type (from `extensions.type`) and, for a missing entity,
  * the message "Entity not found: Issue". The HTTP status is the last resort.
  */
-function categoryOf(error: LinearError): ErrorCategory {
+function categoryOf(error: LinearError, { LinearErrorType }: LinearSdk): ErrorCategory {
   const codes = codesOf(error);
   if (codes.includes('RATELIMITED') || error.type === LinearErrorType.Ratelimited || error.status === 429) {
     return 'rate_limited';
@@ -46,7 +49,11 @@ function categoryOf(error: LinearError): ErrorCategory {
 }
 
 /** Milliseconds until Linear takes calls again: Retry-After, else the earliest reset it announced. */
-function retryAfterMs(error: LinearError, now = Date.now()): number | undefined {
+function retryAfterMs(
+  error: LinearError,
+  { RatelimitedLinearError }: LinearSdk,
+  now = Date.now(),
+): number | undefined {
   if (!(error instanceof RatelimitedLinearError)) return undefined;
   if (error.retryAfter !== undefined) return Math.max(0, error.retryAfter * 1000);
   // The X-RateLimit-*-Reset headers are UTC epoch milliseconds.
@@ -59,9 +66,11 @@ function retryAfterMs(error: LinearError, now = Date.now()): number | undefined 
 /** Whatever a Linear call threw, as a ToolError; its message is the SDK's, which never holds the key. */
 export function linearError(error: unknown): ToolError {
   if (error instanceof ToolError) return error;
-  if (!(error instanceof LinearError)) return toToolError(error, { tool: 'linear' });
-  const wait = retryAfterMs(error);
-  return new ToolError(categoryOf(error), `Linear: ${error.message}`, {
+  // Loaded by connect, before any call could fail (see core/lazy.ts).
+  const sdk = linearSdk.loaded();
+  if (!sdk || !(error instanceof sdk.LinearError)) return toToolError(error, { tool: 'linear' });
+  const wait = retryAfterMs(error, sdk);
+  return new ToolError(categoryOf(error, sdk), `Linear: ${error.message}`, {
     tool: 'linear',
     ...(error.status === undefined ? {} : { status: error.status }),
     ...(wait === undefined ? {} : { retryAfterMs: wait }),

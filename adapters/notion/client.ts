@@ -1,7 +1,10 @@
-import { APIErrorCode, Client, ClientErrorCode, LogLevel, isNotionClientError } from '@notionhq/client';
+import type { Client } from '@notionhq/client';
 import { z } from 'zod';
 import type { Logger } from '../../core/logger.js';
 import type { ErrorCategory } from '../core/errors.js';
+import { notionSdk } from './sdk.js';
+
+type NotionSdk = NonNullable<ReturnType<typeof notionSdk.loaded>>;
 
 /** What a Notion connection needs: a token, and another API origin for tests or proxies. */
 export const notionCredentials = z.object({
@@ -18,10 +21,11 @@ export type NotionCredentials = z.output<typeof notionCredentials>;
  * the transport retries idempotent requests on 502-504, and Temporal retries the activity with
  * the Retry-After of a 429 after every worker has paused.
  */
-export function connectNotion(
+export async function connectNotion(
   credentials: NotionCredentials,
   transport: { fetch: typeof fetch; logger: Logger },
-): Client {
+): Promise<Client> {
+  const { Client, LogLevel } = await notionSdk();
   const { logger } = transport;
   return new Client({
     auth: credentials.token,
@@ -39,7 +43,10 @@ export function connectNotion(
   });
 }
 
-const apiErrors: Partial<Record<string, ErrorCategory>> = {
+const errorCategories = ({
+  APIErrorCode,
+  ClientErrorCode,
+}: NotionSdk): Partial<Record<string, ErrorCategory>> => ({
   [APIErrorCode.Unauthorized]: 'auth',
   [APIErrorCode.RestrictedResource]: 'permission',
   [APIErrorCode.ObjectNotFound]: 'not_found',
@@ -56,7 +63,9 @@ const apiErrors: Partial<Record<string, ErrorCategory>> = {
   [APIErrorCode.GatewayTimeout]: 'transient',
   [ClientErrorCode.RequestTimeout]: 'transient',
   [ClientErrorCode.InvalidPathParameter]: 'invalid_input',
-};
+});
+/** errorCategories of the loaded SDK, made on the first classification. */
+let apiErrors: Partial<Record<string, ErrorCategory>> | undefined;
 
 /**
  * The adapter's classifyError hook. The runtime already reads the HTTP status and Retry-After of
@@ -64,7 +73,11 @@ const apiErrors: Partial<Record<string, ErrorCategory>> = {
  * is for the client's own errors (a timeout is transient, a malformed id the caller's mistake).
  */
 export function classifyNotionError(error: unknown): ErrorCategory | undefined {
-  return isNotionClientError(error) ? apiErrors[error.code] : undefined;
+  // Loaded by connect, before any call could fail (see core/lazy.ts).
+  const sdk = notionSdk.loaded();
+  if (!sdk?.isNotionClientError(error)) return undefined;
+  apiErrors ??= errorCategories(sdk);
+  return apiErrors[error.code];
 }
 
 /**

@@ -1,6 +1,7 @@
-import { APIErrorCode, type Client, isNotionClientError } from '@notionhq/client';
+import type { Client } from '@notionhq/client';
 import { ToolError } from '../core/errors.js';
 import type { PropertyTypes } from './properties.js';
+import { notionSdk } from './sdk.js';
 
 /** Where rows go: a database (with one data source) or one data source of it. */
 export interface RowTarget {
@@ -50,6 +51,7 @@ export async function trashOnce(
   try {
     await trash();
   } catch (error) {
+    const { APIErrorCode, isNotionClientError } = await notionSdk();
     if (!isNotionClientError(error) || error.code !== APIErrorCode.ValidationError || !(await isTrashed()))
       throw error;
   }

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { z } from 'zod';
 import type { Logger } from '../../core/logger.js';
 import type { OperationContext } from '../core/define-adapter.js';
 import { ToolError } from '../core/errors.js';
+import { playwrightSdk } from './sdk.js';
 
 /** Debian's package puts it here; `npx playwright install` cannot download browsers on a closed network. */
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
@@ -79,6 +80,7 @@ export class BrowserHost {
           '(apt-get install -y --no-install-recommends chromium) or set PLAYWRIGHT_CHROMIUM_PATH.',
       );
     }
+    const { chromium } = await playwrightSdk();
     const started = performance.now();
     const browser = await chromium.launch({
       executablePath: this.executablePath,

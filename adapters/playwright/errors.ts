@@ -1,5 +1,5 @@
-import { errors } from 'playwright-core';
 import type { ErrorCategory } from '../core/errors.js';
+import { playwrightSdk } from './sdk.js';
 
 // Chromium's net errors that say the server could not be reached right now: worth a retry.
 const unreachable =
@@ -19,7 +19,9 @@ const badCall =
  * will fail the same way again. Anything else is left to the shared rule (transient).
  */
 export function classifyPlaywrightError(error: unknown): ErrorCategory | undefined {
-  if (error instanceof errors.TimeoutError) return 'transient';
+  // Loaded when Chromium was launched, before any call could fail (see core/lazy.ts).
+  const TimeoutError = playwrightSdk.loaded()?.errors.TimeoutError;
+  if (TimeoutError && error instanceof TimeoutError) return 'transient';
   const message = error instanceof Error ? error.message : String(error);
   if (unreachable.test(message)) return 'transient';
   if (permanent.test(message)) return 'invalid_input';

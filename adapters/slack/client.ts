@@ -1,7 +1,8 @@
-import { ErrorCode, LogLevel, WebClient, type Logger as SlackLogger } from '@slack/web-api';
+import type { Logger as SlackLogger, LogLevel as SlackLogLevel, WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Logger } from '../../core/logger.js';
 import { ToolError, categoryOfStatus, parseRetryAfter, type ErrorCategory } from '../core/errors.js';
+import { slackSdk } from './sdk.js';
 
 /** What a Slack connection needs: a token, and another API root for tests or proxies. */
 export const slackCredentials = z.object({
@@ -17,22 +18,23 @@ export type SlackCredentials = z.output<typeof slackCredentials>;
  * the activity and sees the whole picture) and a 429 is rejected at once, so the runtime can turn
  * its Retry-After into a pause every worker honours instead of one client sleeping on it.
  */
-export function connectSlack(
+export async function connectSlack(
   credentials: SlackCredentials,
   transport: { fetch: typeof fetch; logger: Logger },
-): WebClient {
+): Promise<WebClient> {
+  const { LogLevel, WebClient } = await slackSdk();
   return new WebClient(credentials.token, {
     ...(credentials.baseUrl ? { slackApiUrl: credentials.baseUrl.replace(/\/*$/, '/') } : {}),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     fetch: transport.fetch,
-    logger: bridgeLogger(transport.logger),
+    logger: bridgeLogger(transport.logger, LogLevel.INFO),
   });
 }
 
 // The WebClient logs request bodies at debug level (tokens redacted, message text not): left out.
-function bridgeLogger(logger: Logger): SlackLogger {
-  let level = LogLevel.INFO;
+function bridgeLogger(logger: Logger, initialLevel: SlackLogLevel): SlackLogger {
+  let level = initialLevel;
   const text = (parts: unknown[]) => parts.map(String).join(' ');
   return {
     debug: () => undefined,
@@ -87,8 +89,12 @@ const platformErrors: Record<string, ErrorCategory> = {
 
 /** The Slack error code of a platform error (`{ok: false, error}`), if it is one. */
 export function platformErrorCode(error: unknown): string | undefined {
+  // Loaded by connect, before any call could fail (see core/lazy.ts).
+  const ErrorCode = slackSdk.loaded()?.ErrorCode;
   const e = error as { code?: unknown; data?: { error?: unknown } };
-  return e?.code === ErrorCode.PlatformError && typeof e.data?.error === 'string' ? e.data.error : undefined;
+  return ErrorCode && e?.code === ErrorCode.PlatformError && typeof e.data?.error === 'string'
+    ? e.data.error
+    : undefined;
 }
 
 /**
@@ -96,6 +102,9 @@ export function platformErrorCode(error: unknown): string | undefined {
  * means Slack understood the call and refused it, so unknown codes are `invalid_input`, not retried.
  */
 export function slackToolError(error: unknown): ToolError | undefined {
+  // Loaded by connect, before any call could fail (see core/lazy.ts).
+  const ErrorCode = slackSdk.loaded()?.ErrorCode;
+  if (!ErrorCode) return undefined;
   const e = error as {
     code?: unknown;
     retryAfter?: number;

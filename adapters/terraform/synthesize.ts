@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { isStackName, stackDefinition, stackNames, stackRegistry } from '../../infra/stacks/index.js';
-import { StackParamsError, stackConfigFileName, synthNamedStack } from '../../infra/synth.js';
+import { isStackName, stackCatalog, stackNames } from '../../infra/stacks/catalog.js';
 import { defineOperation } from '../core/define-adapter.js';
 import { ToolError } from '../core/errors.js';
 import type { TerraformClient } from './client.js';
 import { artifactRef, workspaceId } from './schemas.js';
+import { stackSynth } from './sdk.js';
 import { CONFIG_FILE, createWorkspaceDir, readMeta, workspaceDir, writeMeta } from './workspaces.js';
 
 const operation = defineOperation<TerraformClient>();
 
-const stackList = Object.entries(stackRegistry)
+const stackList = Object.entries(stackCatalog)
   .map(([name, definition]) => `${name}: ${definition.description}`)
   .join(' ');
 
@@ -45,7 +45,8 @@ export const synthOperations = {
       .superRefine((input, issues) => {
         // Parameters are checked here, in the input schema, so a bad call fails before anything runs.
         if (!isStackName(input.stack) || typeof input.params !== 'object') return;
-        const parsed = stackDefinition(input.stack).params.safeParse(input.params);
+        const params: z.ZodType = stackCatalog[input.stack].params;
+        const parsed = params.safeParse(input.params);
         if (parsed.success) return;
         for (const issue of parsed.error.issues) {
           issues.addIssue({ code: 'custom', path: ['params', ...issue.path], message: issue.message });
@@ -58,6 +59,7 @@ export const synthOperations = {
       resources: z.array(z.string()).describe('Addresses of the resources the configuration declares.'),
     }),
     run: async (context, input) => {
+      const { StackParamsError, stackConfigFileName, synthNamedStack } = await stackSynth();
       const id = input.workspaceId ?? `ws-${randomUUID()}`;
       const dir = workspaceDir(context, id);
       const existing = await readMeta(dir);

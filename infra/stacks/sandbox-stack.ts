@@ -8,30 +8,9 @@ import { Id } from '@cdktf/provider-random/lib/id/index.js';
 import { Pet } from '@cdktf/provider-random/lib/pet/index.js';
 import { Fn, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { z } from 'zod';
+import type { SandboxStackParams } from './params.js';
 
-/** A directory on the worker a stack writes into: absolute, without ".." segments. */
-export const absoluteDirectory = z
-  .string()
-  .min(1)
-  .refine((value) => path.isAbsolute(value) && !value.split(/[\\/]/).includes('..'), {
-    error: 'must be an absolute path without ".." segments',
-  });
-
-/** What the sandbox stack is made from, checked before anything is synthesized or run. */
-export const sandboxStackParams = z.object({
-  directory: absoluteDirectory.describe(
-    'Absolute directory the stack writes its file into (created by the local provider if missing).',
-  ),
-  label: z
-    .string()
-    .regex(/^[\w.-]{1,64}$/, 'must be 1 to 64 letters, digits, ".", "-" or "_"')
-    .describe('A word written into the file and kept as a trigger, so changing it replaces the marker.'),
-  petLength: z.number().int().min(1).max(8).optional().describe('Words in the random pet name; default 2.'),
-});
-
-/** What the sandbox stack is made from. */
-export type SandboxStackParams = z.output<typeof sandboxStackParams>;
+export { absoluteDirectory, sandboxStackParams, type SandboxStackParams } from './params.js';
 
 /** The names of the sandbox stack's outputs, as `terraform output -json` reports them. */
 export interface SandboxStackOutputs {

@@ -6,41 +6,10 @@ import { Password } from '@cdktf/provider-random/lib/password/index.js';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider/index.js';
 import { Fn, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { z } from 'zod';
-import { absoluteDirectory, sandboxProviderConstraints } from './sandbox-stack.js';
+import type { ServiceStackParams } from './params.js';
+import { sandboxProviderConstraints } from './sandbox-stack.js';
 
-/** What the service stack is made from, checked before anything is synthesized or run. */
-export const serviceStackParams = z.object({
-  directory: absoluteDirectory.describe(
-    'Absolute directory the stack writes the settings file into (created by the local provider if missing).',
-  ),
-  service: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes, starting with a letter')
-    .describe('The service name.'),
-  environment: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be lowercase letters, digits and dashes, starting with a letter')
-    .describe('The environment (staging, production, ...).'),
-  namespace: z
-    .string()
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace name')
-    .max(63)
-    .describe('The Kubernetes namespace the service is deployed into.'),
-  instanceId: z
-    .string()
-    .regex(/^i-[0-9a-f]+$/, 'must be an EC2 instance id (i-...)')
-    .optional()
-    .describe('The EC2 instance the service runs on, recorded in the settings.'),
-  securityGroupId: z
-    .string()
-    .regex(/^sg-[0-9a-f]+$/, 'must be an EC2 security group id (sg-...)')
-    .optional()
-    .describe("The instance's security group, recorded in the settings."),
-});
-
-/** What the service stack is made from. */
-export type ServiceStackParams = z.output<typeof serviceStackParams>;
+export { serviceStackParams, type ServiceStackParams } from './params.js';
 
 /** The names of the service stack's outputs, as `terraform output -json` reports them. */
 export interface ServiceStackOutputs {
