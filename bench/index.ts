@@ -9,7 +9,6 @@ const benches: Record<string, () => Promise<void>> = {
       rounds: Number(process.env.BENCH_PROJECT_ROUNDS ?? 10),
       concurrency: Number(process.env.BENCH_CONCURRENCY ?? 50),
       waiting: Number(process.env.BENCH_WAITING ?? 1000),
-      maxCached: Number(process.env.BENCH_MAX_CACHED ?? 100),
     }),
 };
 

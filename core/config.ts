@@ -69,7 +69,8 @@ export const configSchema = z.object({
   TEMPORAL_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
   TEMPORAL_CLI: optionalString,
-  TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).optional(),
+  /** Projects mostly wait (approval, timers): they need no place in the cache; see README. */
+  TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).default(100),
   DATABASE_URL: url(['postgres:', 'postgresql:']),
   REDIS_URL: url(['redis:', 'rediss:']),
 });

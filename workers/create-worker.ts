@@ -39,10 +39,8 @@ export async function createWorker(resources: Resources, options: WorkerOptions)
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: createActivities(resources),
-    // Fewer cached workflows: less memory, more replays of histories (unset: the SDK's heap-based default).
-    ...(resources.config.TEMPORAL_MAX_CACHED_WORKFLOWS
-      ? { maxCachedWorkflows: resources.config.TEMPORAL_MAX_CACHED_WORKFLOWS }
-      : {}),
+    // Fewer cached workflows: less memory, more replays of (short) histories when one wakes up.
+    maxCachedWorkflows: resources.config.TEMPORAL_MAX_CACHED_WORKFLOWS,
     interceptors: {
       activity: [
         (ctx) => ({
