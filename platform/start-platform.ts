@@ -54,7 +54,11 @@ export async function startPlatform(
   const runApi = options.api ?? true;
   const runWorker = options.worker ?? true;
   // The worker's workflow bundle is built beside the servers' start, in a child process.
-  const bundling = runWorker && !options.workflowBundle ? bundleWorkflowsInChild(config.dataDir) : undefined;
+  const bundling = runWorker
+    ? options.workflowBundle
+      ? Promise.resolve(options.workflowBundle)
+      : bundleWorkflowsInChild(config.dataDir)
+    : undefined;
   bundling?.catch(() => undefined);
   const infrastructure = await startInfrastructure(config, logger, { durable: options.durable ?? true });
   const cleanups: (() => Promise<void>)[] = [infrastructure.stop];
@@ -73,14 +77,13 @@ export async function startPlatform(
     await syncCapsules(resources.pool, capsuleLibrary(resources.tools.list(), config.SOMAGENT_CAPSULES_DIR));
 
     let worker: Worker | undefined;
-    if (runWorker) {
+    if (bundling) {
       installRuntimeLogging(logger);
       const connection = await connectWorker(config, infrastructure.temporalAddress);
       worker = await createWorker(resources, {
         connection,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
-        workflowBundle:
-          options.workflowBundle ?? (await bundling) ?? (await bundleWorkflowsInChild(config.dataDir)),
+        workflowBundle: await bundling,
       });
       const running = worker.run();
       cleanups.push(async () => {

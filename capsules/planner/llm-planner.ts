@@ -33,6 +33,13 @@ export const COMPOSED_CAPSULE_ID = 'composed-plan';
 
 class Rejected extends Error {}
 
+/** The first problems of an answer, as `path: message; ...`. */
+const listIssues = (issues: { path: PropertyKey[]; message: string }[], whole = '') =>
+  issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.map(String).join('.') || whole}: ${issue.message}`)
+    .join('; ');
+
 /**
  * The LLM planner: asks the model for a capsule choice (or composed steps) constrained by a JSON
  * Schema, validates the answer against the capsule schema, the adapter registry and the chosen
@@ -81,10 +88,7 @@ export function createLlmPlanner(settings: LlmSettings) {
     const parsed = llmAnswerSchema.safeParse(json);
     if (!parsed.success) {
       throw new Rejected(
-        `the answer does not match the plan schema: ${parsed.error.issues
-          .slice(0, 5)
-          .map((issue) => `${issue.path.join('.') || '(answer)'}: ${issue.message}`)
-          .join('; ')}`,
+        `the answer does not match the plan schema: ${listIssues(parsed.error.issues, '(answer)')}`,
       );
     }
     return parsed.data;
@@ -109,24 +113,14 @@ export function createLlmPlanner(settings: LlmSettings) {
         steps: answer.steps,
       });
       if (!parsed.success) {
-        throw new Rejected(
-          `the composed steps are not a valid capsule: ${parsed.error.issues
-            .slice(0, 5)
-            .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-            .join('; ')}`,
-        );
+        throw new Rejected(`the composed steps are not a valid capsule: ${listIssues(parsed.error.issues)}`);
       }
       const issues = checkCapsule(parsed.data, registry);
       const nested = parsed.data.steps.findIndex((step) => step.uses.startsWith('capsule:'));
       if (nested >= 0)
         issues.push({ path: ['steps', nested, 'uses'], message: 'choose a capsule instead of nesting one' });
       if (issues.length > 0) {
-        throw new Rejected(
-          `the composed steps do not check out: ${issues
-            .slice(0, 5)
-            .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-            .join('; ')}`,
-        );
+        throw new Rejected(`the composed steps do not check out: ${listIssues(issues)}`);
       }
       return parsed.data;
     }

@@ -8,11 +8,22 @@ export interface ProjectBody {
   error?: string;
   plan?: {
     capsules: { id: string }[];
-    tasks: { id: string }[];
+    tasks: { id: string; needs: string[] }[];
     inputs: Record<string, unknown>;
     missing: string[];
+    notes?: string[];
   };
-  tasks: Record<string, { status: string; output?: unknown; error?: string; reason?: string }>;
+  tasks: Record<
+    string,
+    {
+      status: string;
+      output?: unknown;
+      error?: string;
+      reason?: string;
+      startedAt?: string;
+      finishedAt?: string;
+    }
+  >;
   outputs?: Record<string, unknown>;
 }
 

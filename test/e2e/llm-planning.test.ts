@@ -6,7 +6,8 @@ import {
   type ChatCompletionsServer,
 } from '../contract/chat-completions-server.js';
 import { expectNoViolationsAfterEach } from '../contract/no-violations.js';
-import { eventually, startTestPlatform, type TestPlatform } from '../harness/test-platform.js';
+import { startTestPlatform, type TestPlatform } from '../harness/test-platform.js';
+import { untilFinished } from './capsule-support.js';
 
 /**
  * Projects planned by an LLM: the platform is configured with an OpenAI-compatible endpoint (a
@@ -43,11 +44,6 @@ afterAll(async () => {
 });
 expectNoViolationsAfterEach(() => [llm]);
 
-interface ProjectBody {
-  status: string;
-  error?: string;
-  tasks: Record<string, { status: string; output?: unknown }>;
-}
 interface PlanBody {
   planner: string;
   notes: string[];
@@ -59,10 +55,7 @@ async function runProject(brief: string) {
   const created = await platform.call('/v1/projects', { method: 'POST', json: { brief, autoApprove: true } });
   expect(created.status).toBe(202);
   const { id } = (await created.json()) as { id: string };
-  const done = await eventually(async () => {
-    const body = (await (await platform.call(`/v1/projects/${id}`)).json()) as ProjectBody;
-    return ['completed', 'failed', 'cancelled'].includes(body.status) ? body : undefined;
-  }, 60_000);
+  const done = await untilFinished(platform, platform.adminKey, id, 60_000);
   const plan = (await (await platform.call(`/v1/projects/${id}/plan`)).json()) as PlanBody;
   return { done, plan };
 }

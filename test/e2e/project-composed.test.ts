@@ -6,8 +6,9 @@ import path from 'node:path';
 import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEc2 } from '../../adapters/aws/client.js';
-import { eventually, startTestPlatform, type TestPlatform } from '../harness/test-platform.js';
+import { startTestPlatform, type TestPlatform } from '../harness/test-platform.js';
 import { startMoto } from '../servers/moto.js';
+import { startTenant, untilFinished } from './capsule-support.js';
 
 /**
  * A brief that no one capsule covers: the planner composes the landing page audit (the best match)
@@ -62,22 +63,7 @@ beforeAll(async () => {
   writeFileSync(path.join(capsulesDir, 'ec2-security-groups.yaml'), groupsCapsule);
   moto = await startMoto();
   platform = await startTestPlatform({ SOMAGENT_CAPSULES_DIR: capsulesDir });
-  const tenant = `composed-${Date.now()}`;
-  await platform.call('/v1/tenants', { method: 'POST', json: { id: tenant, name: 'Composed plans' } });
-  key = (
-    (await (
-      await platform.call('/v1/api-keys', {
-        method: 'POST',
-        json: { name: 'c', role: 'admin', tenantId: tenant },
-      })
-    ).json()) as { key: string }
-  ).key;
-  const stored = await platform.call('/v1/tools/aws/credentials', {
-    method: 'PUT',
-    key,
-    json: { ...credentials, endpoint: moto.endpoint },
-  });
-  expect(stored.status).toBe(204);
+  key = await startTenant(platform, 'composed', { aws: { ...credentials, endpoint: moto.endpoint } });
 });
 afterAll(async () => {
   await platform?.stop();
@@ -85,14 +71,6 @@ afterAll(async () => {
   site?.close();
   if (capsulesDir) rmSync(capsulesDir, { recursive: true, force: true });
 });
-
-interface ProjectBody {
-  status: string;
-  error?: string;
-  plan?: { capsules: { id: string }[]; tasks: { id: string }[]; notes: string[] };
-  tasks: Record<string, { status: string }>;
-  outputs?: Record<string, unknown>;
-}
 
 describe('a plan composed of several capsules', () => {
   it('adds the capsule for the tool the brief names, prefixes its tasks and outputs, and runs both', async () => {
@@ -108,10 +86,7 @@ describe('a plan composed of several capsules', () => {
     });
     expect(created.status).toBe(202);
     const { id } = (await created.json()) as { id: string };
-    const done = await eventually(async () => {
-      const body = (await (await platform.call(`/v1/projects/${id}`, { key })).json()) as ProjectBody;
-      return ['completed', 'failed'].includes(body.status) ? body : undefined;
-    }, 60_000);
+    const done = await untilFinished(platform, key, id, 60_000);
     expect(done.error).toBeUndefined();
     expect(done.status).toBe('completed');
     expect(done.plan?.capsules.map((capsule) => capsule.id)).toEqual([

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../core/paths.js';
-import { eventually, startTestPlatform, type TestPlatform } from '../harness/test-platform.js';
+import { startTestPlatform, type TestPlatform } from '../harness/test-platform.js';
+import { untilFinished } from './capsule-support.js';
 
 /** A capsule whose step uses another capsule (test/capsules/nested-audit.yaml uses landing-page-audit). */
 let platform: TestPlatform;
@@ -30,14 +31,6 @@ afterAll(async () => {
   site?.close();
 });
 
-interface ProjectBody {
-  status: string;
-  error?: string;
-  plan?: { tasks: { id: string; needs: string[] }[] };
-  tasks: Record<string, { status: string; output?: unknown; startedAt?: string; finishedAt?: string }>;
-  outputs?: Record<string, unknown>;
-}
-
 describe('a capsule that uses another capsule', () => {
   it("runs the used capsule's steps in its place, with the step's inputs, and reads its outputs", async () => {
     const created = await platform.call('/v1/projects', {
@@ -51,10 +44,7 @@ describe('a capsule that uses another capsule', () => {
     });
     expect(created.status).toBe(202);
     const { id } = (await created.json()) as { id: string };
-    const done = await eventually(async () => {
-      const body = (await (await platform.call(`/v1/projects/${id}`)).json()) as ProjectBody;
-      return ['completed', 'failed'].includes(body.status) ? body : undefined;
-    }, 60_000);
+    const done = await untilFinished(platform, platform.adminKey, id, 60_000);
     expect(done.error).toBeUndefined();
     expect(done.status).toBe('completed');
 
